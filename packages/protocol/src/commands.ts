@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { alarmIdSchema } from './alarms';
+import { modeSchema } from './valve';
+import { setpointsPatchSchema } from './setpoints';
+import type { Role } from './common';
+
+/** Stable error codes of command results (design/interfaces.md). */
+export const COMMAND_ERROR_CODES = [
+  'invalid_json',
+  'unknown_command',
+  'invalid_args',
+  'forbidden',
+  'refused',
+  'expired',
+  'payload_too_large',
+  'internal',
+] as const;
+export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);
+export type CommandErrorCode = z.infer<typeof commandErrorCodeSchema>;
+
+const comment = z.string().trim().max(500);
+
+/** Argument schemas, one per command. Unknown keys are rejected. */
+export const commandArgsSchemas = {
+  'mode.set': z.strictObject({ mode: modeSchema }),
+  'valve.open': z.strictObject({ durationS: z.number().finite().positive().optional() }),
+  'valve.close': z.strictObject({}),
+  'setpoints.set': setpointsPatchSchema.refine((p) => Object.keys(p).length > 0, {
+    message: 'at least one setpoint is required',
+  }),
+  'alarm.ack': z.strictObject({ alarmId: alarmIdSchema, comment: comment.optional() }),
+  'alarm.shelve': z.strictObject({
+    alarmId: alarmIdSchema,
+    minutes: z.number().int().min(1).max(24 * 60),
+    comment: comment.min(1, 'a reason is required to shelve'),
+  }),
+  'alarm.reset': z.strictObject({ alarmId: alarmIdSchema }),
+} as const;
+
+export type CommandName = keyof typeof commandArgsSchemas;
+export const COMMAND_NAMES = Object.keys(commandArgsSchemas) as CommandName[];
+export type CommandArgs<N extends CommandName> = z.infer<(typeof commandArgsSchemas)[N]>;
+
+/** The least role allowed to run each command. */
+export const COMMAND_ROLES: Record<CommandName, Role> = {
+  'mode.set': 'operator',
+  'valve.open': 'operator',
+  'valve.close': 'operator',
+  'setpoints.set': 'admin',
+  'alarm.ack': 'operator',
+  'alarm.shelve': 'admin',
+  'alarm.reset': 'operator',
+};
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commandArgsSchemas, name);
+}
+
+export const commandIdSchema = z.string().min(1).max(64);
+
+/** The envelope of a command, whatever the transport. `ts` (sender's clock) enables expiry. */
+export const commandRequestSchema = z.strictObject({
+  id: commandIdSchema.optional(),
+  name: z.string().max(64),
+  args: z.record(z.string(), z.unknown()).optional(),
+  ts: z.iso.datetime().optional(),
+});
+export type CommandRequest = z.infer<typeof commandRequestSchema>;
+
+export const commandErrorSchema = z.strictObject({
+  code: commandErrorCodeSchema,
+  message: z.string(),
+});
+export type CommandError = z.infer<typeof commandErrorSchema>;
+
+export const commandResultSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ id: z.string(), ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ id: z.string(), ok: z.literal(false), error: commandErrorSchema }),
+]);
+export type CommandResult = z.infer<typeof commandResultSchema>;

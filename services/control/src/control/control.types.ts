@@ -1,0 +1,36 @@
+import type { Interlock, Quality } from '@cryopilot/protocol';
+
+/** What control needs of a channel reading. */
+export interface SignalInput {
+  readonly value: number | null;
+  readonly quality: Quality;
+}
+
+/** Everything the valve decision depends on, sampled once per loop tick. */
+export interface ControlInputs {
+  /** Control clock (ms, monotonic, possibly accelerated by the simulator). */
+  readonly mono: number;
+  readonly level: SignalInput;
+  readonly o2: readonly SignalInput[];
+  /** The last read of the card succeeded. */
+  readonly hardwareOk: boolean;
+  /** `fill_timeout` is latched (not yet reset by an operator): auto fills are inhibited. */
+  readonly fillTimeoutLatched: boolean;
+}
+
+export interface ValveDecision {
+  readonly open: boolean;
+  /** Why the valve is in this state, for people: "filling: level 18.0 % < 20 %". */
+  readonly reason: string;
+  /** Active interlocks (some inhibit only auto fills; see `ValveController`). */
+  readonly interlocks: readonly Interlock[];
+  /** Control-clock time at which a manual open ends, null unless manually open. */
+  readonly manualUntilMono: number | null;
+  /** True on the step that aborted a fill because it exceeded `maxFillS`. */
+  readonly fillTimedOut: boolean;
+}
+
+/** Outcome of an operator request to the controller. */
+export type ControlRequestResult =
+  | { readonly ok: true; readonly message: string }
+  | { readonly ok: false; readonly code: 'refused' | 'invalid_args'; readonly message: string };
