@@ -1,0 +1,152 @@
+import type { Instant } from '../clock/clock';
+import { AlarmBook } from './alarm-book';
+import { AlarmDefinition } from './alarm-definition';
+
+const at = (s: number): Instant => ({ mono: s * 1000, wall: Date.UTC(2026, 0, 1) + s * 1000 });
+const def = (over: Partial<AlarmDefinition> = {}): AlarmDefinition => ({
+  id: 'a',
+  severity: 'warning',
+  message: 'test alarm',
+  latching: false,
+  onDelayS: 0,
+  offDelayS: 0,
+  ...over,
+});
+
+/** Runs a sequence of (time, condition) and returns the state after each. */
+function states(d: AlarmDefinition, steps: Array<[number, boolean]>, book = new AlarmBook([d], at(0))) {
+  return steps.map(([t, c]) => {
+    book.update({ [d.id]: c }, at(t));
+    return book.get(d.id)!.state;
+  });
+}
+
+describe('AlarmBook ISA-18.2 transitions', () => {
+  it('normal → active-unacked → cleared-unacked → normal (ack after clear)', () => {
+    const book = new AlarmBook([def()], at(0));
+    expect(states(def(), [[1, true], [2, false]], book)).toEqual(['active-unacked', 'cleared-unacked']);
+    expect(book.ack('a', 'ann', 'seen', at(3)).ok).toBe(true);
+    expect(book.get('a')).toMatchObject({ state: 'normal', ackedBy: 'ann', ackComment: 'seen' });
+  });
+
+  it('active-unacked → active-acked → normal (ack while active)', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    book.ack('a', 'ann', undefined, at(2));
+    expect(book.get('a')!.state).toBe('active-acked');
+    book.update({ a: false }, at(3));
+    expect(book.get('a')!.state).toBe('normal');
+  });
+
+  it('re-activation while cleared-unacked is unacked again', () => {
+    expect(states(def(), [[1, true], [2, false], [3, true]])).toEqual([
+      'active-unacked',
+      'cleared-unacked',
+      'active-unacked',
+    ]);
+  });
+
+  it('honours the on-delay: a short excursion never raises', () => {
+    const d = def({ onDelayS: 10 });
+    expect(states(d, [[0, true], [9, true], [9.5, false], [10, true], [19.9, true], [20, true]]))
+      .toEqual(['normal', 'normal', 'normal', 'normal', 'normal', 'active-unacked']);
+  });
+
+  it('honours the off-delay', () => {
+    const d = def({ offDelayS: 5 });
+    expect(states(d, [[0, true], [1, false], [5.9, false], [6, false]])).toEqual([
+      'active-unacked',
+      'active-unacked',
+      'active-unacked',
+      'cleared-unacked',
+    ]);
+  });
+
+  it('refuses to acknowledge an alarm with nothing to acknowledge', () => {
+    const book = new AlarmBook([def()], at(0));
+    expect(book.ack('a', 'ann', undefined, at(1))).toMatchObject({ ok: false, code: 'refused' });
+    expect(book.ack('zz', 'ann', undefined, at(1))).toMatchObject({ ok: false, code: 'invalid_args' });
+  });
+
+  it('emits one event per state change with the previous state', () => {
+    const book = new AlarmBook([def()], at(0));
+    const first = book.update({ a: true }, at(1));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ previousState: 'normal', alarm: { state: 'active-unacked' } });
+    expect(book.update({ a: true }, at(2))).toHaveLength(0);
+  });
+});
+
+describe('AlarmBook latching', () => {
+  const latching = def({ latching: true, severity: 'critical' });
+
+  it('stays latched after the condition clears until reset', () => {
+    const book = new AlarmBook([latching], at(0));
+    book.update({ a: true }, at(1));
+    book.ack('a', 'ann', undefined, at(2));
+    book.update({ a: false }, at(3));
+    expect(book.get('a')!.state).toBe('latched');
+    expect(book.isRaisedOrLatched('a')).toBe(true);
+    expect(book.reset('a', 'ann', at(4)).ok).toBe(true);
+    expect(book.get('a')!.state).toBe('normal');
+    expect(book.isRaisedOrLatched('a')).toBe(false);
+  });
+
+  it('refuses reset while the condition is present, and for non-latched alarms', () => {
+    const book = new AlarmBook([latching, def({ id: 'b' })], at(0));
+    book.update({ a: true, b: true }, at(1));
+    expect(book.reset('a', 'ann', at(2))).toMatchObject({ ok: false, code: 'refused' });
+    expect(book.reset('b', 'ann', at(2))).toMatchObject({ ok: false, code: 'refused' });
+  });
+
+  it('a reset of an unacknowledged latched alarm acknowledges it', () => {
+    const book = new AlarmBook([latching], at(0));
+    book.update({ a: true }, at(1));
+    book.update({ a: false }, at(2));
+    expect(book.get('a')!.state).toBe('latched');
+    book.reset('a', 'ann', at(3));
+    expect(book.get('a')).toMatchObject({ state: 'normal', acked: true, ackedBy: 'ann' });
+  });
+
+  it('a one-tick pulse condition latches', () => {
+    expect(states(latching, [[1, true], [2, false]])).toEqual(['active-unacked', 'latched']);
+  });
+});
+
+describe('AlarmBook shelving', () => {
+  it('shelves a warning until expiry, then annunciates again if still active', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    const r = book.shelve('a', 5, 'admin', 'sensor maintenance', at(2));
+    expect(r.ok).toBe(true);
+    expect(book.get('a')).toMatchObject({ state: 'shelved', shelvedBy: 'admin' });
+    book.update({ a: true }, at(2 + 299));
+    expect(book.get('a')!.state).toBe('shelved');
+    const events = book.update({ a: true }, at(2 + 300));
+    expect(events[0]).toMatchObject({ previousState: 'shelved', alarm: { state: 'active-unacked' } });
+  });
+
+  it('an expired shelf of a cleared alarm returns to normal', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    book.shelve('a', 1, 'admin', 'known', at(2));
+    book.update({ a: false }, at(30));
+    book.update({ a: false }, at(62));
+    expect(book.get('a')!.state).toBe('normal');
+  });
+
+  it('never shelves a critical alarm', () => {
+    const book = new AlarmBook([def({ severity: 'critical' })], at(0));
+    book.update({ a: true }, at(1));
+    expect(book.shelve('a', 5, 'admin', 'x', at(2))).toMatchObject({ ok: false, code: 'refused' });
+    expect(book.get('a')!.state).toBe('active-unacked');
+  });
+});
+
+describe('AlarmBook listing', () => {
+  it('lists alarms not in normal, critical first', () => {
+    const book = new AlarmBook([def({ id: 'w' }), def({ id: 'c', severity: 'critical' })], at(0));
+    book.update({ w: true, c: true }, at(1));
+    expect(book.listNotNormal().map((a) => a.id)).toEqual(['c', 'w']);
+  });
+});

@@ -1,0 +1,200 @@
+import { DEFAULT_SETPOINTS, Quality } from '@cryopilot/protocol';
+import type { ControlInputs } from './control.types';
+import { ValveController } from './valve-controller';
+
+const good = (value: number) => ({ value, quality: 'good' as Quality });
+const bad = { value: null, quality: 'bad' as Quality };
+
+function inputs(over: Partial<ControlInputs> = {}): ControlInputs {
+  return {
+    mono: 0,
+    level: good(50),
+    o2: [good(20.9), good(20.9)],
+    hardwareOk: true,
+    fillTimeoutLatched: false,
+    ...over,
+  };
+}
+
+/** A controller past start-up (3 good level samples). */
+function started(levelPct = 50, mono = 0): ValveController {
+  const c = new ValveController(DEFAULT_SETPOINTS, 3);
+  for (let i = 0; i < 3; i++) c.step(inputs({ level: good(levelPct), mono: mono + i * 500 }));
+  return c;
+}
+
+describe('ValveController start-up', () => {
+  it('starts closed, in auto, with the startup interlock', () => {
+    const c = new ValveController(DEFAULT_SETPOINTS, 3);
+    const d = c.step(inputs({ level: good(5) }));
+    expect(d.open).toBe(false);
+    expect(d.interlocks).toContain('startup');
+    expect(c.currentMode).toBe('auto');
+  });
+
+  it('opens only after the level has been good for 3 consecutive samples', () => {
+    const c = new ValveController(DEFAULT_SETPOINTS, 3);
+    expect(c.step(inputs({ level: good(5), mono: 0 })).open).toBe(false);
+    expect(c.step(inputs({ level: bad, mono: 500 })).open).toBe(false);
+    expect(c.step(inputs({ level: good(5), mono: 1000 })).open).toBe(false);
+    expect(c.step(inputs({ level: good(5), mono: 1500 })).open).toBe(false);
+    expect(c.step(inputs({ level: good(5), mono: 2000 })).open).toBe(true);
+  });
+});
+
+describe('ValveController auto level control', () => {
+  it.each([
+    // [level, expected open, reason fragment]
+    [50, false, 'idle'],
+    [20, false, 'idle'],
+    [19.9, true, 'filling'],
+  ])('closed valve with level %s %% → open=%s', (level, open, reason) => {
+    const d = started(50).step(inputs({ level: good(level), mono: 5000 }));
+    expect(d.open).toBe(open);
+    expect(d.reason).toContain(reason);
+  });
+
+  it('keeps filling inside the hysteresis band and stops at fillStopPct', () => {
+    const c = started(10);
+    expect(c.step(inputs({ level: good(10), mono: 2000 })).open).toBe(true);
+    expect(c.step(inputs({ level: good(50), mono: 3000 })).open).toBe(true);
+    expect(c.step(inputs({ level: good(79.9), mono: 4000 })).open).toBe(true);
+    const stop = c.step(inputs({ level: good(80), mono: 5000 }));
+    expect(stop.open).toBe(false);
+    expect(stop.reason).toContain('fill complete');
+  });
+
+  it('waits minOffS after a fill before the next one', () => {
+    const c = started(10);
+    c.step(inputs({ level: good(10), mono: 2000 }));
+    c.step(inputs({ level: good(80), mono: 3000 })); // closes at 3 s
+    const early = c.step(inputs({ level: good(15), mono: 3000 + 59_000 }));
+    expect(early.open).toBe(false);
+    expect(early.reason).toContain('minimum off time');
+    expect(c.step(inputs({ level: good(15), mono: 3000 + 60_000 })).open).toBe(true);
+  });
+
+  it('aborts a fill that exceeds maxFillS and reports it once', () => {
+    const c = started(50);
+    c.step(inputs({ level: good(10), mono: 2000 }));
+    const before = c.step(inputs({ level: good(30), mono: 2000 + 1800_000 }));
+    expect(before.open).toBe(true);
+    const timeout = c.step(inputs({ level: good(30), mono: 2000 + 1800_500 }));
+    expect(timeout).toMatchObject({ open: false, fillTimedOut: true });
+    expect(c.step(inputs({ level: good(30), mono: 2000 + 1801_000 })).fillTimedOut).toBe(false);
+  });
+
+  it('does not auto-fill while fill_timeout is latched', () => {
+    const d = started(10).step(inputs({ level: good(10), mono: 2000, fillTimeoutLatched: true }));
+    expect(d.open).toBe(false);
+    expect(d.interlocks).toEqual(['fill_timeout']);
+  });
+});
+
+describe('ValveController interlocks close an open valve within one step', () => {
+  const o2 = (v1: number | null, q1: Quality = 'good') => [
+    { value: v1, quality: q1 },
+    good(20.9),
+  ];
+  it.each([
+    ['O2 below low-low on sensor 1', { o2: o2(17.9) }, 'o2_low_low'],
+    ['O2 below low-low on sensor 2', { o2: [good(20.9), good(17.5)] }, 'o2_low_low'],
+    ['both O2 unusable', { o2: [bad, { value: null, quality: 'stale' as Quality }] }, 'o2_unavailable'],
+    ['both O2 warming up', { o2: [{ value: null, quality: 'warmup' as Quality }, { value: null, quality: 'warmup' as Quality }] }, 'o2_unavailable'],
+    ['level wire break', { level: bad }, 'level_sensor_fault'],
+    ['level uncertain', { level: { value: 0, quality: 'uncertain' as Quality } }, 'level_sensor_fault'],
+    ['level stale', { level: { value: null, quality: 'stale' as Quality } }, 'level_sensor_fault'],
+    ['level high-high', { level: good(95) }, 'level_high_high'],
+    ['hardware fault', { hardwareOk: false }, 'hardware_fault'],
+  ] as const)('%s → closed (%s)', (_name, over, interlock) => {
+    const c = started(10);
+    expect(c.step(inputs({ level: good(10), mono: 2000 })).open).toBe(true);
+    const d = c.step(inputs({ level: good(10), mono: 2500, ...over }));
+    expect(d.open).toBe(false);
+    expect(d.interlocks).toContain(interlock);
+    expect(d.reason).toContain(interlock);
+  });
+
+  it('fills with one O2 sensor faulty as long as the other is trustworthy', () => {
+    const c = started(10);
+    const d = c.step(inputs({ level: good(10), mono: 2000, o2: [bad, good(20.9)] }));
+    expect(d.open).toBe(true);
+  });
+
+  it('O2 exactly at the low-low limit does not trip', () => {
+    const d = started(10).step(inputs({ level: good(10), mono: 2000, o2: [good(18), good(18)] }));
+    expect(d.open).toBe(true);
+  });
+});
+
+describe('ValveController manual mode', () => {
+  function manual(): ValveController {
+    const c = started(50);
+    c.setMode('manual');
+    c.step(inputs({ mono: 2000 }));
+    return c;
+  }
+
+  it('refuses valve.open in auto mode', () => {
+    const r = started(50).requestManualOpen(60, 2000);
+    expect(r).toMatchObject({ ok: false, code: 'refused' });
+  });
+
+  it('opens for the requested duration, then closes by itself', () => {
+    const c = manual();
+    expect(c.requestManualOpen(60, 2000).ok).toBe(true);
+    const open = c.step(inputs({ mono: 2500 }));
+    expect(open.open).toBe(true);
+    expect(open.manualUntilMono).toBe(62_000);
+    expect(c.step(inputs({ mono: 61_999 })).open).toBe(true);
+    const closed = c.step(inputs({ mono: 62_000 }));
+    expect(closed.open).toBe(false);
+    expect(closed.reason).toContain('time elapsed');
+    expect(c.step(inputs({ mono: 100_000 })).open).toBe(false);
+  });
+
+  it('uses manualOpenDefaultS without a duration and rejects more than manualOpenMaxS', () => {
+    const c = manual();
+    expect(c.requestManualOpen(601, 2000)).toMatchObject({ ok: false, code: 'invalid_args' });
+    expect(c.requestManualOpen(undefined, 2000).ok).toBe(true);
+    expect(c.step(inputs({ mono: 2000 })).manualUntilMono).toBe(2000 + 300_000);
+  });
+
+  it('refuses to open while an interlock is active', () => {
+    const c = manual();
+    c.step(inputs({ mono: 2500, o2: [good(17), good(20.9)] }));
+    expect(c.requestManualOpen(60, 2500)).toMatchObject({ ok: false, code: 'refused' });
+  });
+
+  it('allows a manual fill while fill_timeout is latched (auto-only inhibit)', () => {
+    const c = manual();
+    c.step(inputs({ mono: 2500, fillTimeoutLatched: true }));
+    expect(c.requestManualOpen(60, 2500).ok).toBe(true);
+    expect(c.step(inputs({ mono: 3000, fillTimeoutLatched: true })).open).toBe(true);
+  });
+
+  it('closes on an interlock and does not reopen when it clears', () => {
+    const c = manual();
+    c.requestManualOpen(600, 2000);
+    expect(c.step(inputs({ mono: 2500 })).open).toBe(true);
+    expect(c.step(inputs({ mono: 3000, level: bad })).open).toBe(false);
+    expect(c.step(inputs({ mono: 3500 })).open).toBe(false);
+  });
+
+  it('valve.close in auto switches to manual so the valve stays closed', () => {
+    const c = started(10);
+    expect(c.step(inputs({ level: good(10), mono: 2000 })).open).toBe(true);
+    expect(c.requestClose().ok).toBe(true);
+    expect(c.currentMode).toBe('manual');
+    expect(c.step(inputs({ level: good(10), mono: 2500 })).open).toBe(false);
+  });
+
+  it('switching mode ends a manual open', () => {
+    const c = manual();
+    c.requestManualOpen(600, 2000);
+    c.step(inputs({ mono: 2500 }));
+    c.setMode('auto');
+    c.setMode('manual');
+    expect(c.step(inputs({ mono: 3000 })).open).toBe(false);
+  });
+});
