@@ -1,0 +1,215 @@
+import {
+  channelIdSchema,
+  DEFAULT_SETPOINTS,
+  setpointFields,
+  setpointsSchema,
+} from '@cryopilot/protocol';
+import { z } from 'zod';
+
+const hatChannel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
+  error: 'must be 1, 2, 3 or 4',
+});
+
+const channelSchema = z
+  .strictObject({
+    id: channelIdSchema,
+    label: z.string().min(1).max(64),
+    /** What control does with it: exactly one `level`, at least one `o2`. */
+    role: z.enum(['o2', 'level', 'other']),
+    /** HAT 4–20 mA input 1..4. */
+    input: hatChannel,
+    unit: z.string().max(16),
+    /** Engineering value at 4 mA (`min`) and 20 mA (`max`). */
+    range: z.strictObject({ min: z.number().finite(), max: z.number().finite() }),
+    warmupS: z.number().min(0).max(3600).default(0),
+  })
+  .check((ctx) => {
+    if (!(ctx.value.range.max > ctx.value.range.min)) {
+      ctx.issues.push({
+        code: 'custom',
+        path: ['range', 'max'],
+        message: 'must be > min',
+        input: ctx.value.range.max,
+      });
+    }
+  });
+export type ChannelConfig = z.infer<typeof channelSchema>;
+
+const mA = z.number().min(0).max(20);
+const volts = z.number().min(0).max(10);
+const valveSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('od-switch'),
+    channel: hatChannel,
+    normallyOpen: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('ma-proportional'),
+    channel: hatChannel,
+    closedMa: mA.default(4),
+    openMa: mA.default(20),
+  }),
+  z.strictObject({
+    kind: z.literal('v-proportional'),
+    channel: hatChannel,
+    closedV: volts.default(0),
+    openV: volts.default(10),
+  }),
+]);
+
+const DEFAULT_CHANNELS = [
+  {
+    id: 'o2_1',
+    label: 'O2 sensor 1',
+    role: 'o2',
+    input: 1,
+    unit: '%vol',
+    range: { min: 0, max: 25 },
+    warmupS: 60,
+  },
+  {
+    id: 'o2_2',
+    label: 'O2 sensor 2',
+    role: 'o2',
+    input: 2,
+    unit: '%vol',
+    range: { min: 0, max: 25 },
+    warmupS: 60,
+  },
+  {
+    id: 'ln2_level',
+    label: 'LN2 level',
+    role: 'level',
+    input: 3,
+    unit: '%',
+    range: { min: 0, max: 100 },
+    warmupS: 0,
+  },
+] as const;
+
+const baseConfigSchema = z.strictObject({
+  deviceId: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{1,64}$/,
+      'letters, digits, - and _ only (it becomes an MQTT topic level)',
+    ),
+  samplePeriodMs: z.number().int().min(100).max(10_000).default(500),
+  dataDir: z.string().min(1).default('./data'),
+  hardware: z
+    .strictObject({
+      driver: z.enum(['megaind', 'simulated']).default('simulated'),
+      /** Linux I2C bus number (`/dev/i2c-<bus>`). */
+      bus: z.number().int().min(0).max(31).default(1),
+      /** Stack level set by the ID jumpers: address 0x50 + stack. */
+      stack: z.number().int().min(0).max(7).default(0),
+      maxRetries: z.number().int().min(0).max(10).default(3),
+      watchdog: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          /** Power-cycle the Pi when the loop has not reloaded it for this long (s). */
+          periodS: z.number().int().min(10).max(64_999).default(60),
+          /** Period after a power-up, long enough for the Pi and Docker to boot (s). */
+          initialPeriodS: z.number().int().min(10).max(64_999).default(300),
+          /** How long the Pi is kept off when the watchdog fires (s). */
+          offTimeS: z.number().int().min(10).max(4_147_200).default(10),
+        })
+        .prefault({}),
+      /** Diagnostics (temperature, supply) are read every this many seconds. */
+      diagnosticsPeriodS: z.number().int().min(1).max(3600).default(10),
+    })
+    .prefault({}),
+  channels: z
+    .array(channelSchema)
+    .min(1)
+    .max(4)
+    .default(() => DEFAULT_CHANNELS.map((c) => ({ ...c, range: { ...c.range } }))),
+  valve: valveSchema.prefault({ kind: 'od-switch', channel: 1 }),
+  /** Initial setpoints; runtime changes persist in the data directory and take precedence. */
+  setpoints: z.strictObject(setpointFields).partial().default({}),
+  alarms: z
+    .strictObject({
+      supplyMinV: z.number().min(0).max(40).default(10.8),
+      supplyMaxV: z.number().min(0).max(40).default(26.4),
+      levelDeadbandPct: z.number().min(0).max(20).default(2),
+    })
+    .prefault({}),
+  control: z
+    .strictObject({
+      /** Good level samples needed after start-up before the first fill. */
+      startupGoodSamples: z.number().int().min(1).max(100).default(3),
+      /** Consecutive failed ticks after which the loop is declared dead (safe state, exit). */
+      maxConsecutiveFailures: z.number().int().min(1).max(1000).default(20),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      port: z.number().int().min(1).max(65_535).default(8181),
+      host: z.string().default('0.0.0.0'),
+      bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
+    })
+    .prefault({}),
+  simulator: z
+    .strictObject({
+      /** Time-scale factor for plant, warm-up and control timers (simulated driver only). */
+      speed: z.number().positive().max(10_000).default(1),
+      scenario: z.enum(['normal', 'o2-leak', 'o2-drop', 'fast-drain']).default('normal'),
+      initialLevelPct: z.number().min(0).max(100).default(50),
+      drainPctPerMin: z.number().min(0).max(100).default(0.5),
+      fillPctPerMin: z.number().min(0).max(100).default(4),
+    })
+    .prefault({}),
+  trend: z
+    .strictObject({
+      /** How much history `/api/trend` and the UI can show (minutes). */
+      retainMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(240),
+    })
+    .prefault({}),
+});
+
+/** Cross-field rules that no single field can express. */
+function checkConsistency(c: z.output<typeof baseConfigSchema>, ctx: z.RefinementCtx): void {
+  const add = (path: PropertyKey[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  const seenIds = new Map<string, number>();
+  const seenInputs = new Map<number, number>();
+  c.channels.forEach((ch, i) => {
+    if (seenIds.has(ch.id))
+      add(['channels', i, 'id'], `duplicate of channels[${seenIds.get(ch.id)}]`);
+    seenIds.set(ch.id, i);
+    if (seenInputs.has(ch.input)) {
+      add(
+        ['channels', i, 'input'],
+        `input ${ch.input} already used by channels[${seenInputs.get(ch.input)}]`,
+      );
+    }
+    seenInputs.set(ch.input, i);
+  });
+  const levels = c.channels.filter((ch) => ch.role === 'level').length;
+  if (levels !== 1)
+    add(['channels'], `exactly one channel must have role "level" (found ${levels})`);
+  if (!c.channels.some((ch) => ch.role === 'o2'))
+    add(['channels'], 'at least one channel must have role "o2"');
+  if (c.hardware.driver === 'megaind' && c.simulator.speed !== 1) {
+    add(
+      ['simulator', 'speed'],
+      'must be 1 with the megaind driver (time scaling is for the simulator only)',
+    );
+  }
+  if (c.alarms.supplyMinV >= c.alarms.supplyMaxV)
+    add(['alarms', 'supplyMaxV'], 'must be > supplyMinV');
+  const merged = setpointsSchema.safeParse({ ...DEFAULT_SETPOINTS, ...c.setpoints });
+  if (!merged.success) {
+    for (const issue of merged.error.issues) add(['setpoints', ...issue.path], issue.message);
+  }
+}
+
+/** The validated configuration, with every default filled in. */
+export const appConfigSchema = baseConfigSchema.superRefine(checkConsistency);
+export type AppConfig = z.output<typeof appConfigSchema>;
+export type ValveConfig = AppConfig['valve'];

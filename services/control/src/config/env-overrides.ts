@@ -1,0 +1,34 @@
+/** An environment variable that overrides one config path. */
+export interface EnvOverride {
+  readonly name: string;
+  readonly path: readonly string[];
+  readonly expected: string;
+  /** Parsed value, or undefined when the text is not acceptable. */
+  parse(text: string): unknown;
+}
+
+const integer = (text: string) => (/^-?\d+$/.test(text.trim()) ? Number(text) : undefined);
+const number = (text: string) => {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) ? n : undefined;
+};
+const string = (text: string) => text;
+
+const int = (name: string, path: string[]): EnvOverride => ({
+  name,
+  path,
+  expected: 'must be an integer',
+  parse: integer,
+});
+
+/** Environment variables documented in design/interfaces.md and the README. */
+export const ENV_OVERRIDES: readonly EnvOverride[] = [
+  { name: 'DEVICE_ID', path: ['deviceId'], expected: 'must be text', parse: string },
+  { name: 'DATA_DIR', path: ['dataDir'], expected: 'must be a path', parse: string },
+  int('HTTP_PORT', ['http', 'port']),
+  int('SAMPLE_PERIOD_MS', ['samplePeriodMs']),
+  { name: 'HARDWARE_DRIVER', path: ['hardware', 'driver'], expected: 'must be text', parse: string },
+  int('HARDWARE_STACK', ['hardware', 'stack']),
+  int('I2C_BUS', ['hardware', 'bus']),
+  { name: 'SIM_SPEED', path: ['simulator', 'speed'], expected: 'must be a number', parse: number },
+];
