@@ -22,14 +22,34 @@ export abstract class Clock {
 
 /** Real time, optionally accelerated by `speed` for the monotonic clock (simulator only). */
 export class SystemClock extends Clock {
-  private readonly origin = performance.now();
+  private originReal = performance.now();
+  private originMono = 0;
 
-  constructor(private readonly speed = 1) {
+  constructor(private speed = 1) {
     super();
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('speed must be > 0');
+    checkSpeed(speed);
+  }
+
+  get timeScale(): number {
+    return this.speed;
   }
 
   now(): Instant {
-    return { mono: (performance.now() - this.origin) * this.speed, wall: Date.now() };
+    return {
+      mono: this.originMono + (performance.now() - this.originReal) * this.speed,
+      wall: Date.now(),
+    };
   }
+
+  /** Changes the time-scale factor from now on; mono time stays continuous. */
+  setSpeed(speed: number): void {
+    checkSpeed(speed);
+    this.originMono = this.now().mono;
+    this.originReal = performance.now();
+    this.speed = speed;
+  }
+}
+
+function checkSpeed(speed: number): void {
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError('speed must be a number > 0');
 }

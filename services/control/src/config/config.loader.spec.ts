@@ -126,7 +126,9 @@ describe('loadConfig', () => {
   });
 
   it('reports duplicate keys', () => {
-    expect(problemsOf(withYaml('samplePeriodMs: 500\nsamplePeriodMs: 600')).join()).toMatch(/line 2/);
+    expect(problemsOf(withYaml('samplePeriodMs: 500\nsamplePeriodMs: 600')).join()).toMatch(
+      /line 2/,
+    );
   });
 
   it('reports a missing file', () => {

@@ -42,7 +42,9 @@ function readYaml(path: string, problems: string[]): Record<string, unknown> {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     // A missing or unreadable file is a config problem to report, not a crash.
-    problems.push(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    problems.push(
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
     return {};
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });

@@ -27,7 +27,12 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'DATA_DIR', path: ['dataDir'], expected: 'must be a path', parse: string },
   int('HTTP_PORT', ['http', 'port']),
   int('SAMPLE_PERIOD_MS', ['samplePeriodMs']),
-  { name: 'HARDWARE_DRIVER', path: ['hardware', 'driver'], expected: 'must be text', parse: string },
+  {
+    name: 'HARDWARE_DRIVER',
+    path: ['hardware', 'driver'],
+    expected: 'must be text',
+    parse: string,
+  },
   int('HARDWARE_STACK', ['hardware', 'stack']),
   int('I2C_BUS', ['hardware', 'bus']),
   { name: 'SIM_SPEED', path: ['simulator', 'speed'], expected: 'must be a number', parse: number },

@@ -92,17 +92,31 @@ describe('ValveController auto level control', () => {
 });
 
 describe('ValveController interlocks close an open valve within one step', () => {
-  const o2 = (v1: number | null, q1: Quality = 'good') => [
-    { value: v1, quality: q1 },
-    good(20.9),
-  ];
+  const o2 = (v1: number | null, q1: Quality = 'good') => [{ value: v1, quality: q1 }, good(20.9)];
   it.each([
     ['O2 below low-low on sensor 1', { o2: o2(17.9) }, 'o2_low_low'],
     ['O2 below low-low on sensor 2', { o2: [good(20.9), good(17.5)] }, 'o2_low_low'],
-    ['both O2 unusable', { o2: [bad, { value: null, quality: 'stale' as Quality }] }, 'o2_unavailable'],
-    ['both O2 warming up', { o2: [{ value: null, quality: 'warmup' as Quality }, { value: null, quality: 'warmup' as Quality }] }, 'o2_unavailable'],
+    [
+      'both O2 unusable',
+      { o2: [bad, { value: null, quality: 'stale' as Quality }] },
+      'o2_unavailable',
+    ],
+    [
+      'both O2 warming up',
+      {
+        o2: [
+          { value: null, quality: 'warmup' as Quality },
+          { value: null, quality: 'warmup' as Quality },
+        ],
+      },
+      'o2_unavailable',
+    ],
     ['level wire break', { level: bad }, 'level_sensor_fault'],
-    ['level uncertain', { level: { value: 0, quality: 'uncertain' as Quality } }, 'level_sensor_fault'],
+    [
+      'level uncertain',
+      { level: { value: 0, quality: 'uncertain' as Quality } },
+      'level_sensor_fault',
+    ],
     ['level stale', { level: { value: null, quality: 'stale' as Quality } }, 'level_sensor_fault'],
     ['level high-high', { level: good(95) }, 'level_high_high'],
     ['hardware fault', { hardwareOk: false }, 'hardware_fault'],

@@ -121,7 +121,10 @@ export class ValveController {
     if (level === null) return { open: false, reason: 'inhibited: no level' };
     if (this.open) {
       if (level >= sp.fillStopPct) {
-        return { open: false, reason: `fill complete: level ${fmt(level)} % ≥ ${sp.fillStopPct} %` };
+        return {
+          open: false,
+          reason: `fill complete: level ${fmt(level)} % ≥ ${sp.fillStopPct} %`,
+        };
       }
       const fillS = (inputs.mono - (this.fillStartMono ?? inputs.mono)) / 1000;
       if (fillS > sp.maxFillS) {

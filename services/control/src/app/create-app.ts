@@ -1,0 +1,20 @@
+import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { installBodyParsing } from '../http/body-parsing';
+import { AppModule, AppModuleOptions } from './app.module';
+
+/** Builds the application (not listening yet): shared by `main.ts` and the HTTP-level tests. */
+export async function createApp(
+  options: AppModuleOptions & { logger?: LoggerService | false },
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    bodyParser: false,
+    logger: options.logger ?? new ConsoleLogger({ json: process.env.LOG_FORMAT === 'json' }),
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  installBodyParsing(app, options.config.http.bodyLimitBytes);
+  app.enableShutdownHooks();
+  return app;
+}

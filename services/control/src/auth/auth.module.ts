@@ -1,0 +1,42 @@
+import { DynamicModule, Injectable, Module, OnModuleInit, Inject } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { SessionStore } from './session-store';
+import { UsersStore } from './users-store';
+
+const ADMIN_PASSWORD = 'ADMIN_PASSWORD';
+
+@Injectable()
+class UsersLoader implements OnModuleInit {
+  constructor(
+    private readonly users: UsersStore,
+    @Inject(ADMIN_PASSWORD) private readonly adminPassword: string | undefined,
+  ) {}
+
+  onModuleInit(): Promise<void> {
+    return this.users.load(this.adminPassword);
+  }
+}
+
+/** Users, sessions, login (rate-limited) and the global guard. */
+@Module({})
+export class AuthModule {
+  static forRoot(options: { adminPassword?: string }): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 600 }])],
+      controllers: [AuthController],
+      providers: [
+        { provide: ADMIN_PASSWORD, useValue: options.adminPassword },
+        UsersStore,
+        SessionStore,
+        UsersLoader,
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [UsersStore, SessionStore],
+    };
+  }
+}

@@ -1,0 +1,191 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  COMMAND_ROLES,
+  commandArgsSchemas,
+  CommandErrorCode,
+  commandRequestSchema,
+  CommandResult,
+  formatIssues,
+  hasRole,
+  isCommandName,
+} from '@cryopilot/protocol';
+import { randomUUID } from 'node:crypto';
+import { AuditLog } from '../audit/audit-log';
+import { Clock } from '../clock/clock';
+import { SerialQueue } from '../persistence/serial-queue';
+import type { CommandContext } from './command-context';
+import { CommandHandlers } from './command-handlers';
+
+/** A command older than this when it arrives is refused `expired` (never replayed late). */
+export const COMMAND_MAX_AGE_MS = 5_000;
+/** Sender clocks may run a little ahead of ours. */
+const CLOCK_SKEW_MS = 2_000;
+
+/**
+ * The one entry point for commands from every transport (HTTP now, WebSocket and MQTT later):
+ * validation, roles, expiry, one queue (so commands from different senders never interleave),
+ * exactly one result per command, and an audit record for every accepted or refused command.
+ */
+@Injectable()
+export class CommandBus {
+  private readonly logger = new Logger(CommandBus.name);
+  private readonly queue = new SerialQueue();
+
+  constructor(
+    private readonly handlers: CommandHandlers,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Validates and runs a command. Never throws. */
+  async execute(raw: unknown, ctx: CommandContext): Promise<CommandResult> {
+    const envelope = commandRequestSchema.safeParse(raw);
+    const rawObject = isRecord(raw) ? raw : {};
+    const id =
+      typeof rawObject.id === 'string' && rawObject.id.length <= 64 ? rawObject.id : randomUUID();
+    const name = typeof rawObject.name === 'string' ? rawObject.name.slice(0, 64) : '(none)';
+    if (!envelope.success) {
+      return this.fail(
+        id,
+        name,
+        rawObject.args,
+        ctx,
+        'invalid_args',
+        formatIssues(envelope.error).join('; '),
+      );
+    }
+    const request = envelope.data;
+    if (!isCommandName(request.name)) {
+      return this.fail(
+        id,
+        name,
+        request.args,
+        ctx,
+        'unknown_command',
+        `unknown command: ${request.name}`,
+      );
+    }
+    const required = COMMAND_ROLES[request.name];
+    if (ctx.role === null || !hasRole(ctx.role, required)) {
+      return this.fail(
+        id,
+        name,
+        request.args,
+        ctx,
+        'forbidden',
+        `${request.name} needs the ${required} role`,
+      );
+    }
+    if (request.ts !== undefined) {
+      const ageMs = this.clock.wallMs() - Date.parse(request.ts);
+      if (ageMs > COMMAND_MAX_AGE_MS || ageMs < -CLOCK_SKEW_MS) {
+        return this.fail(
+          id,
+          name,
+          request.args,
+          ctx,
+          'expired',
+          `command is ${Math.round(ageMs / 1000)} s old`,
+        );
+      }
+    }
+    const args = commandArgsSchemas[request.name].safeParse(request.args ?? {});
+    if (!args.success) {
+      return this.fail(
+        id,
+        name,
+        request.args,
+        ctx,
+        'invalid_args',
+        formatIssues(args.error).join('; '),
+      );
+    }
+    const commandName = request.name;
+    const outcome = await this.queue.run(async () => {
+      try {
+        // The handler table is typed per command; the schema above produced matching args.
+        const handler = this.handlers.table[commandName] as (
+          a: unknown,
+          c: CommandContext,
+        ) => ReturnType<CommandHandlers['table']['valve.close']>;
+        return await handler(args.data, ctx);
+      } catch (error) {
+        // A bug or an I/O failure in a handler (e.g. the setpoint file could not be written):
+        // the sender gets an `internal` error; the service keeps running.
+        this.logger.error(
+          `${commandName} failed: ${error instanceof Error ? error.stack : String(error)}`,
+        );
+        return {
+          ok: false as const,
+          code: 'internal' as const,
+          message: 'internal error, see the service log',
+        };
+      }
+    });
+    if (!outcome.ok) return this.fail(id, name, args.data, ctx, outcome.code, outcome.message);
+    await this.record(id, name, args.data, ctx, true);
+    return { id, ok: true, result: outcome.result };
+  }
+
+  /**
+   * A command the transport could not even parse (invalid JSON, oversized): answered and
+   * audited like every other command.
+   */
+  async reject(
+    code: CommandErrorCode,
+    message: string,
+    ctx: CommandContext,
+    id?: string,
+  ): Promise<CommandResult> {
+    return this.fail(id ?? randomUUID(), '(unparsed)', undefined, ctx, code, message);
+  }
+
+  private async fail(
+    id: string,
+    name: string,
+    args: unknown,
+    ctx: CommandContext,
+    code: CommandErrorCode,
+    message: string,
+  ): Promise<CommandResult> {
+    await this.record(id, name, args, ctx, false, { code, message });
+    return { id, ok: false, error: { code, message } };
+  }
+
+  private async record(
+    id: string,
+    command: string,
+    args: unknown,
+    ctx: CommandContext,
+    ok: boolean,
+    error?: { code: CommandErrorCode; message: string },
+  ): Promise<void> {
+    try {
+      await this.audit.append({
+        ts: new Date(this.clock.wallMs()).toISOString(),
+        id,
+        user: ctx.user,
+        role: ctx.role,
+        source: ctx.source,
+        command,
+        args: truncateArgs(args),
+        ok,
+        ...(error ? { error } : {}),
+      });
+    } catch (err) {
+      // The audit file is not on the control path: a full disk must not block commands.
+      this.logger.error(`audit append failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Keeps audit lines bounded even when someone sends huge junk arguments. */
+function truncateArgs(args: unknown): unknown {
+  if (args === undefined) return null;
+  const text = JSON.stringify(args);
+  return text.length <= 2000 ? args : { truncated: text.slice(0, 2000) };
+}

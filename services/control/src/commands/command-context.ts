@@ -1,0 +1,13 @@
+import type { CommandSource, Role } from '@cryopilot/protocol';
+
+/** Who sends a command and through what. `role` null means not authenticated. */
+export interface CommandContext {
+  readonly user: string;
+  readonly role: Role | null;
+  readonly source: CommandSource;
+}
+
+/** What a handler returns: a result for the sender, or a refusal with a stable code. */
+export type HandlerOutcome =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly code: 'refused' | 'invalid_args'; readonly message: string };

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import type { CommandArgs, CommandName } from '@cryopilot/protocol';
+import type { AlarmActionResult } from '../alarms/alarm-book';
+import { SetpointStore } from '../config/setpoint-store';
+import type { ControlRequestResult } from '../control/control.types';
+import { ControlLoopService } from '../control/control-loop.service';
+import type { CommandContext, HandlerOutcome } from './command-context';
+
+type Handler<N extends CommandName> = (
+  args: CommandArgs<N>,
+  ctx: CommandContext,
+) => Promise<HandlerOutcome>;
+type HandlerTable = { [N in CommandName]: Handler<N> };
+
+/** What each command does, once it is validated and allowed. */
+@Injectable()
+export class CommandHandlers {
+  constructor(
+    private readonly control: ControlLoopService,
+    private readonly setpoints: SetpointStore,
+  ) {}
+
+  readonly table: HandlerTable = {
+    'mode.set': async ({ mode }) => this.valveResult(await this.control.loop.setMode(mode)),
+    'valve.open': async ({ durationS }) =>
+      this.valveResult(await this.control.loop.openValve(durationS)),
+    'valve.close': async () => this.valveResult(await this.control.loop.closeValve()),
+    'setpoints.set': async (patch) => {
+      const change = await this.setpoints.apply(patch);
+      if (!change.ok) return { ok: false, code: 'invalid_args', message: change.message };
+      await this.control.loop.updateSetpoints(change.setpoints);
+      return { ok: true, result: { setpoints: change.setpoints } };
+    },
+    'alarm.ack': async ({ alarmId, comment }, ctx) =>
+      alarmResult(await this.control.loop.ackAlarm(alarmId, ctx.user, comment)),
+    'alarm.shelve': async ({ alarmId, minutes, comment }, ctx) =>
+      alarmResult(await this.control.loop.shelveAlarm(alarmId, minutes, ctx.user, comment)),
+    'alarm.reset': async ({ alarmId }, ctx) =>
+      alarmResult(await this.control.loop.resetAlarm(alarmId, ctx.user)),
+  };
+
+  private valveResult(r: ControlRequestResult): HandlerOutcome {
+    if (!r.ok) return r;
+    const valve = this.control.runtime.valveState;
+    return { ok: true, result: { message: r.message, mode: valve.mode, valve } };
+  }
+}
+
+function alarmResult(r: AlarmActionResult): HandlerOutcome {
+  return r.ok ? { ok: true, result: { alarm: r.alarm } } : r;
+}

@@ -1,0 +1,186 @@
+import type { AlarmEvent, ChannelReading, Mode, Setpoints, ValveState } from '@cryopilot/protocol';
+import type { Instant } from '../clock/clock';
+import { AlarmBook } from '../alarms/alarm-book';
+import { AlarmLimits, evaluateAlarmConditions } from '../alarms/alarm-conditions';
+import { defaultAlarmDefinitions } from '../alarms/alarm-definition';
+import { ChannelSignal, ChannelSignalConfig } from '../signals/channel-signal';
+import type { ValveDecision } from './control.types';
+import { ValveController } from './valve-controller';
+
+export interface RuntimeChannel extends ChannelSignalConfig {
+  readonly role: 'o2' | 'level' | 'other';
+  /** HAT input 1..4. */
+  readonly input: number;
+}
+
+export interface RuntimeOptions {
+  readonly channels: readonly RuntimeChannel[];
+  readonly setpoints: Setpoints;
+  readonly alarmLimits: AlarmLimits;
+  readonly samplePeriodMs: number;
+  readonly startupGoodSamples: number;
+}
+
+/** What one tick read from the card: four loop currents, or a failure. */
+export type InputSample =
+  | { readonly ok: true; readonly currentsMa: readonly number[] }
+  | { readonly ok: false; readonly error: string };
+
+/** The outcome of one tick, for the I/O shell to act on and publish. */
+export interface TickOutcome {
+  readonly seq: number;
+  /** Acquisition time of the sample (epoch ms and ISO). */
+  readonly wallMs: number;
+  readonly ts: string;
+  readonly channels: readonly ChannelReading[];
+  readonly decision: ValveDecision;
+  readonly valve: ValveState;
+  readonly valveChanged: boolean;
+  readonly alarmEvents: readonly AlarmEvent[];
+}
+
+/**
+ * Everything the control loop decides, without I/O: channel signals (quality, warm-up,
+ * staleness), the valve controller and the alarm book, stepped once per sample.
+ */
+export class ControlRuntime {
+  readonly alarms: AlarmBook;
+  readonly valveController: ValveController;
+  private readonly signals: ChannelSignal[];
+  private setpoints: Setpoints;
+  private supplyV: number | null = null;
+  private seq = 0;
+  private lastReadings: ChannelReading[] = [];
+  private valve: ValveState;
+
+  constructor(
+    private readonly options: RuntimeOptions,
+    start: Instant,
+  ) {
+    this.setpoints = options.setpoints;
+    // Three missed periods make a channel stale (design/safety.md).
+    const staleMs = options.samplePeriodMs * 3;
+    this.signals = options.channels.map((c) => new ChannelSignal(c, start.mono, staleMs));
+    this.valveController = new ValveController(options.setpoints, options.startupGoodSamples);
+    this.alarms = new AlarmBook(defaultAlarmDefinitions(options.setpoints.o2AlarmOnDelayS), start);
+    const ts = new Date(start.wall).toISOString();
+    this.lastReadings = this.signals.map((s) => s.markReadFailed(ts));
+    this.valve = {
+      open: false,
+      output: 0,
+      mode: 'auto',
+      reason: 'starting: valve in safe state',
+      interlocks: ['startup'],
+      since: ts,
+      manualUntil: null,
+    };
+  }
+
+  get currentSetpoints(): Setpoints {
+    return this.setpoints;
+  }
+
+  get currentMode(): Mode {
+    return this.valveController.currentMode;
+  }
+
+  get valveState(): ValveState {
+    return this.valve;
+  }
+
+  get readings(): readonly ChannelReading[] {
+    return this.lastReadings;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  updateSetpoints(setpoints: Setpoints): void {
+    this.setpoints = setpoints;
+    this.valveController.updateSetpoints(setpoints);
+  }
+
+  /** Latest HAT supply voltage (diagnostics are read less often than inputs). */
+  updateSupplyVoltage(volts: number | null): void {
+    this.supplyV = volts;
+  }
+
+  /** One sample: signals → alarms and valve decision. */
+  tick(sample: InputSample, now: Instant): TickOutcome {
+    const ts = new Date(now.wall).toISOString();
+    const channels = this.signals.map((signal, i) =>
+      sample.ok
+        ? signal.update(sample.currentsMa[this.options.channels[i].input - 1], now.mono, ts)
+        : signal.markReadFailed(ts),
+    );
+    this.lastReadings = channels;
+    return this.decide(channels, sample.ok, now, true);
+  }
+
+  /**
+   * Re-evaluates the valve with the last readings, right after an operator request, so the
+   * command result reflects the new state without waiting for the next tick.
+   */
+  reevaluate(now: Instant, hardwareOk: boolean): TickOutcome {
+    return this.decide(this.lastReadings, hardwareOk, now, false);
+  }
+
+  private decide(
+    channels: readonly ChannelReading[],
+    hardwareOk: boolean,
+    now: Instant,
+    isSample: boolean,
+  ): TickOutcome {
+    if (isSample) this.seq += 1;
+    const level = channels[this.indexOfRole('level')];
+    const o2 = channels.filter((_, i) => this.options.channels[i].role === 'o2');
+    const decision = this.valveController.step({
+      mono: now.mono,
+      level,
+      o2,
+      hardwareOk,
+      fillTimeoutLatched: this.alarms.isRaisedOrLatched('fill_timeout'),
+    });
+    const conditions = evaluateAlarmConditions(
+      { level, o2, hardwareOk, supplyV: this.supplyV, fillTimedOut: decision.fillTimedOut },
+      this.setpoints,
+      this.options.alarmLimits,
+      this.alarms.activeMap(),
+    );
+    const alarmEvents = this.alarms.update(conditions, now);
+    const valveChanged = this.updateValveState(decision, now);
+    return {
+      seq: this.seq,
+      wallMs: now.wall,
+      ts: new Date(now.wall).toISOString(),
+      channels,
+      decision,
+      valve: this.valve,
+      valveChanged,
+      alarmEvents,
+    };
+  }
+
+  private updateValveState(decision: ValveDecision, now: Instant): boolean {
+    const changed = decision.open !== this.valve.open;
+    const manualUntil =
+      decision.manualUntilMono === null
+        ? null
+        : new Date(now.wall + (decision.manualUntilMono - now.mono)).toISOString();
+    this.valve = {
+      open: decision.open,
+      output: decision.open ? 100 : 0,
+      mode: this.valveController.currentMode,
+      reason: decision.reason,
+      interlocks: [...decision.interlocks],
+      since: changed ? new Date(now.wall).toISOString() : this.valve.since,
+      manualUntil,
+    };
+    return changed;
+  }
+
+  private indexOfRole(role: 'level'): number {
+    return this.options.channels.findIndex((c) => c.role === role);
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../app/app.tokens';
+import { Clock } from '../clock/clock';
+import type { AppConfig } from '../config/config.schema';
+import { I2cBus } from './i2c-bus';
+import { LinuxI2cBus } from './linux-i2c-bus';
+import { MegaindCard } from './megaind/megaind-card';
+import { SimulatedMegaind } from './simulator/simulated-megaind';
+import { ValveOutput } from './valve-output';
+
+/** The simulated card with its plant, from the config (embedded default and tests). */
+export function createSimulatedCard(config: AppConfig, clock: Clock): SimulatedMegaind {
+  const sim = config.simulator;
+  const o2 = config.channels.filter((c) => c.role === 'o2');
+  const card = new SimulatedMegaind({
+    clock,
+    stack: config.hardware.stack,
+    valve: config.valve,
+    inputs: config.channels
+      .filter((c) => c.role !== 'other')
+      .map((c) => ({
+        input: c.input,
+        signal: c.role === 'level' ? ('level' as const) : ('o2' as const),
+        sensorIndex: Math.max(0, o2.indexOf(c)) as 0 | 1,
+        range: c.range,
+        warmupS: c.warmupS,
+      })),
+    plant: {
+      levelPct: sim.initialLevelPct,
+      drainPctPerMin: sim.drainPctPerMin,
+      fillPctPerMin: sim.fillPctPerMin,
+    },
+  });
+  card.getPlant().setScenario(sim.scenario);
+  return card;
+}
+
+/** Opens the bus at start-up and closes it last at shutdown: one owner of the bus. */
+@Injectable()
+export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(BusLifecycle.name);
+
+  constructor(private readonly bus: I2cBus) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.bus.open();
+    this.logger.log(`I2C bus open (${this.bus.constructor.name})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: I2cBus,
+      inject: [APP_CONFIG, Clock],
+      useFactory: (config: AppConfig, clock: Clock): I2cBus =>
+        config.hardware.driver === 'megaind'
+          ? new LinuxI2cBus(config.hardware.bus)
+          : createSimulatedCard(config, clock),
+    },
+    {
+      provide: MegaindCard,
+      inject: [I2cBus, APP_CONFIG],
+      useFactory: (bus: I2cBus, config: AppConfig) =>
+        new MegaindCard(bus, {
+          stack: config.hardware.stack,
+          maxRetries: config.hardware.maxRetries,
+        }),
+    },
+    {
+      provide: ValveOutput,
+      inject: [MegaindCard, APP_CONFIG],
+      useFactory: (card: MegaindCard, config: AppConfig) => new ValveOutput(card, config.valve),
+    },
+    BusLifecycle,
+  ],
+  exports: [I2cBus, MegaindCard, ValveOutput],
+})
+export class HardwareModule {}

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Health, HealthCheck, LinkState } from '@cryopilot/protocol';
+import { APP_CONFIG } from '../app/app.tokens';
+import { Clock } from '../clock/clock';
+import type { AppConfig } from '../config/config.schema';
+import { ControlLoopService } from '../control/control-loop.service';
+import { MegaindCard } from '../hardware/megaind/megaind-card';
+import { LinkRegistry } from '../links/link-registry';
+
+/** `/api/health`: `down` (HTTP 503) when the control loop or the hardware is down. */
+@Injectable()
+export class HealthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly control: ControlLoopService,
+    private readonly card: MegaindCard,
+    private readonly links: LinkRegistry,
+  ) {}
+
+  check(): Health {
+    const loop = this.control.loop.health();
+    const hardware: HealthCheck = loop.hardwareOk
+      ? { status: 'ok' }
+      : { status: 'down', detail: this.card.stats().lastError ?? 'card not responding' };
+    const ageMs = loop.lastTickWall === null ? Infinity : this.clock.wallMs() - loop.lastTickWall;
+    const controlLoop: HealthCheck = loop.dead
+      ? { status: 'down', detail: 'control loop stopped after repeated failures' }
+      : ageMs > this.config.samplePeriodMs * 3 + 1000
+        ? {
+            status: 'down',
+            detail: loop.started ? `no tick for ${Math.round(ageMs)} ms` : 'starting',
+          }
+        : { status: 'ok' };
+    const links = this.links.snapshot();
+    const checks = {
+      hardware,
+      controlLoop,
+      mqtt: linkCheck(links.mqtt),
+      telemetry: linkCheck(links.telemetry),
+    };
+    const down = hardware.status === 'down' || controlLoop.status === 'down';
+    const degraded = checks.mqtt.status === 'degraded' || checks.telemetry.status === 'degraded';
+    return { status: down ? 'down' : degraded ? 'degraded' : 'ok', checks };
+  }
+}
+
+function linkCheck(link: LinkState): HealthCheck {
+  const detail = link.detail ? { detail: link.detail } : {};
+  switch (link.state) {
+    case 'connected':
+      return { status: 'ok' };
+    case 'disabled':
+      return { status: 'disabled', ...detail };
+    case 'connecting':
+    case 'disconnected':
+      return { status: 'degraded', detail: link.detail ?? link.state };
+  }
+}

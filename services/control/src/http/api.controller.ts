@@ -1,0 +1,76 @@
+import { Controller, Get, HttpStatus, Inject, Query, Res } from '@nestjs/common';
+import type { Health, StateSnapshot, Trend } from '@cryopilot/protocol';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { APP_CONFIG } from '../app/app.tokens';
+import { AuditLog } from '../audit/audit-log';
+import { MinRole, Public } from '../auth/auth.decorators';
+import { Clock } from '../clock/clock';
+import type { AppConfig } from '../config/config.schema';
+import { ControlLoopService } from '../control/control-loop.service';
+import { HealthService } from '../health/health.service';
+import { TrendService } from '../trend/trend.service';
+import { DiagnosticsService } from './diagnostics.service';
+import { parseBody } from './parse-body';
+
+const intParam = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+/** The read side of the HTTP API (design/interfaces.md). Each route delegates. */
+@Controller('api')
+export class ApiController {
+  private readonly trendQuery: z.ZodType<{ minutes: number }>;
+  private readonly auditQuery = z.strictObject({ limit: intParam(1, 1000, 100) });
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
+    private readonly control: ControlLoopService,
+    private readonly health: HealthService,
+    private readonly trend: TrendService,
+    private readonly audit: AuditLog,
+    private readonly diagnostics: DiagnosticsService,
+  ) {
+    this.trendQuery = z.strictObject({ minutes: intParam(1, config.trend.retainMinutes, 15) });
+  }
+
+  @Public()
+  @Get('health')
+  getHealth(@Res({ passthrough: true }) res: Response): Health {
+    const health = this.health.check();
+    if (health.status === 'down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return health;
+  }
+
+  @MinRole('viewer')
+  @Get('state')
+  getState(): StateSnapshot {
+    return this.control.snapshot();
+  }
+
+  @MinRole('viewer')
+  @Get('trend')
+  getTrend(@Query() query: unknown): Trend {
+    const { minutes } = parseBody(this.trendQuery, query);
+    return this.trend.recent(minutes, this.clock.wallMs());
+  }
+
+  @MinRole('viewer')
+  @Get('diagnostics')
+  getDiagnostics() {
+    return this.diagnostics.collect();
+  }
+
+  @MinRole('admin')
+  @Get('audit')
+  getAudit(@Query() query: unknown) {
+    const { limit } = parseBody(this.auditQuery, query);
+    return this.audit.recent(limit);
+  }
+}

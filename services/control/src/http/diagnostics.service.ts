@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { statfs } from 'node:fs/promises';
+import { APP_CONFIG } from '../app/app.tokens';
+import type { AppConfig } from '../config/config.schema';
+import { ControlLoopService } from '../control/control-loop.service';
+import { MegaindCard } from '../hardware/megaind/megaind-card';
+import { LinkRegistry } from '../links/link-registry';
+
+/**
+ * `/api/diagnostics`: what the loop last read from the card (never a bus access of its own:
+ * only the control loop touches the card), bus counters, links, disk and process figures.
+ */
+@Injectable()
+export class DiagnosticsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly control: ControlLoopService,
+    private readonly card: MegaindCard,
+    private readonly links: LinkRegistry,
+  ) {}
+
+  async collect() {
+    const loop = this.control.loop.health();
+    return {
+      deviceId: this.config.deviceId,
+      hardware: {
+        driver: this.config.hardware.driver,
+        address: `0x${this.card.address.toString(16)}`,
+        firmware: loop.firmware?.text ?? null,
+        cpuTempC: loop.diagnostics?.cpuTempC ?? null,
+        supplyV: loop.diagnostics?.supplyV ?? null,
+        pi5vV: loop.diagnostics?.pi5vV ?? null,
+        diagnosticsTs: loop.diagnostics?.ts ?? null,
+        i2c: this.card.stats(),
+        watchdog: {
+          enabled: this.config.hardware.watchdog.enabled,
+          periodS: this.config.hardware.watchdog.periodS,
+          reloads: loop.watchdogReloads,
+        },
+      },
+      controlLoop: {
+        periodMs: this.config.samplePeriodMs,
+        ticks: loop.ticks,
+        consecutiveFailures: loop.consecutiveFailures,
+        dead: loop.dead,
+        jitterMs: this.control.jitter(),
+      },
+      links: this.links.snapshot(),
+      disk: await this.disk(),
+      process: {
+        uptimeS: Math.round(process.uptime()),
+        rssMb: Math.round(process.memoryUsage().rss / 1048576),
+        node: process.version,
+      },
+    };
+  }
+
+  private async disk() {
+    try {
+      const s = await statfs(this.config.dataDir);
+      return {
+        path: this.config.dataDir,
+        freeMb: Math.round((s.bavail * s.bsize) / 1048576),
+        totalMb: Math.round((s.blocks * s.bsize) / 1048576),
+      };
+    } catch (error) {
+      // The data directory may be missing or unreadable; report it instead of failing the page.
+      return {
+        path: this.config.dataDir,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { Logger } from '@nestjs/common';
+import { createApp } from './app/create-app';
+import { ConfigError, loadConfig } from './config/config.loader';
+import { ControlLoopService } from './control/control-loop.service';
+
+/**
+ * Entry point. Configuration is validated before anything starts (every problem listed, exit
+ * code 78). Fatal errors put the valve in the safe state before the process exits, so that
+ * the restart policy starts a clean service (which makes the valve safe first, too).
+ */
+async function bootstrap(): Promise<void> {
+  const logger = new Logger('Main');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const app = await createApp({ config, adminPassword: process.env.ADMIN_PASSWORD });
+  installFatalHandlers(app.get(ControlLoopService), logger);
+  await app.listen(config.http.port, config.http.host);
+  logger.log(
+    `CryoPilot ${config.deviceId}: ${config.hardware.driver} hardware, http://localhost:${config.http.port}/`,
+  );
+}
+
+function installFatalHandlers(control: ControlLoopService, logger: Logger): void {
+  let exiting = false;
+  const fatal = (kind: string) => (error: unknown) => {
+    logger.error(`${kind}: ${error instanceof Error ? error.stack : String(error)}`);
+    if (exiting) return;
+    exiting = true;
+    // Safe state first; if even that hangs, the timer still ends the process.
+    setTimeout(() => process.exit(70), 2000).unref();
+    void control.emergencyStop(kind).finally(() => process.exit(70));
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled rejection'));
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error('start-up failed:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Trend } from '@cryopilot/protocol';
+import type { Subscription } from 'rxjs';
+import { APP_CONFIG } from '../app/app.tokens';
+import type { AppConfig } from '../config/config.schema';
+import { ControlLoopService } from '../control/control-loop.service';
+import { TrendBuffer } from './trend-buffer';
+
+/** Most points a trend query returns: plenty for a phone or laptop chart. */
+export const TREND_MAX_POINTS = 1200;
+
+/** Keeps the recent history of every sample for charts (`/api/trend`, WebSocket snapshot). */
+@Injectable()
+export class TrendService implements OnModuleInit, OnModuleDestroy {
+  private readonly buffer: TrendBuffer;
+  private subscription: Subscription | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly control: ControlLoopService,
+  ) {
+    const samples = Math.ceil((config.trend.retainMinutes * 60_000) / config.samplePeriodMs);
+    this.buffer = new TrendBuffer(
+      config.channels.map((c) => c.id),
+      samples,
+    );
+  }
+
+  onModuleInit(): void {
+    this.subscription = this.control.ticks$.subscribe((outcome) => {
+      const values: Record<string, number | null> = {};
+      for (const reading of outcome.channels) values[reading.id] = reading.value;
+      this.buffer.push({
+        t: Date.parse(outcome.channels[0]?.ts ?? ''),
+        values,
+        valveOutput: outcome.valve.output,
+      });
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  /** The last `minutes` of history, thinned to at most TREND_MAX_POINTS. */
+  recent(minutes: number, nowMs: number): Trend {
+    return this.buffer.query(nowMs - minutes * 60_000, nowMs, TREND_MAX_POINTS);
+  }
+}
