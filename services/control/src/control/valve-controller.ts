@@ -28,6 +28,8 @@ export class ValveController {
   private fillStartMono: number | null = null;
   private lastCloseMono: number | null = null;
   private manualUntilMono: number | null = null;
+  /** Why the last manual open ended; shown until the next request, so nobody wonders. */
+  private manualEndReason: string | null = null;
   private goodLevelSamples = 0;
   private startupDone = false;
   private lastInterlocks: readonly Interlock[] = ['startup'];
@@ -55,6 +57,7 @@ export class ValveController {
     const changed = mode !== this.mode;
     this.mode = mode;
     this.manualUntilMono = null;
+    this.manualEndReason = null;
     return { ok: true, message: changed ? `mode set to ${mode}` : `mode already ${mode}` };
   }
 
@@ -76,6 +79,7 @@ export class ValveController {
       return { ok: false, code: 'refused', message: `interlock active: ${blocking.join(', ')}` };
     }
     this.manualUntilMono = mono + seconds * 1000;
+    this.manualEndReason = null;
     return { ok: true, message: `valve open for ${seconds} s` };
   }
 
@@ -85,6 +89,7 @@ export class ValveController {
    */
   requestClose(): ControlRequestResult {
     this.manualUntilMono = null;
+    this.manualEndReason = 'manual: closed by operator';
     if (this.mode === 'auto') {
       this.mode = 'manual';
       return { ok: true, message: 'valve closed; mode switched to manual' };
@@ -148,19 +153,23 @@ export class ValveController {
   }
 
   private stepManual(mono: number, interlocks: readonly Interlock[]): StepOutcome {
-    if (this.manualUntilMono === null) return { open: false, reason: 'manual: closed' };
+    if (this.manualUntilMono === null) {
+      return { open: false, reason: this.manualEndReason ?? 'manual: closed' };
+    }
     const blocking = interlocks.filter(blocksManual);
     if (blocking.length > 0) {
       // The request is cancelled, not suspended: the valve never reopens by itself later.
-      this.manualUntilMono = null;
-      return { open: false, reason: `manual open ended by interlock: ${blocking.join(', ')}` };
+      return this.endManualOpen(`manual open ended by interlock: ${blocking.join(', ')}`);
     }
-    if (mono >= this.manualUntilMono) {
-      this.manualUntilMono = null;
-      return { open: false, reason: 'manual open ended: time elapsed' };
-    }
+    if (mono >= this.manualUntilMono) return this.endManualOpen('manual open ended: time elapsed');
     const leftS = Math.ceil((this.manualUntilMono - mono) / 1000);
     return { open: true, reason: `manual open: ${leftS} s left` };
+  }
+
+  private endManualOpen(reason: string): StepOutcome {
+    this.manualUntilMono = null;
+    this.manualEndReason = reason;
+    return { open: false, reason };
   }
 
   private trackStartup(level: SignalInput): void {

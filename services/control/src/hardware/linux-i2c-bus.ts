@@ -2,6 +2,7 @@ import type * as I2cBusModule from 'i2c-bus';
 import { HardwareError, HardwareErrorCode } from './hardware.errors';
 import { I2cBus } from './i2c-bus';
 import { assertBlockArgs, describeError, i2cError } from './i2c-errors';
+import { hexAddress } from './megaind/megaind.registers';
 
 /**
  * `/dev/i2c-N` through the `i2c-bus` native addon (SMBus I2C-block transfers: a combined
@@ -71,7 +72,7 @@ export class LinuxI2cBus extends I2cBus {
     if (bytesRead < length) {
       throw i2cError(
         'EIO',
-        `short read at 0x${address.toString(16)} reg ${register}: ` +
+        `short read at ${hexAddress(address)} reg ${register}: ` +
           `${bytesRead} of ${length} bytes`,
       );
     }
@@ -89,7 +90,7 @@ export class LinuxI2cBus extends I2cBus {
     if (bytesWritten < data.length) {
       throw i2cError(
         'EIO',
-        `short write at 0x${address.toString(16)} reg ${register}: ` +
+        `short write at ${hexAddress(address)} reg ${register}: ` +
           `${bytesWritten} of ${data.length} bytes`,
       );
     }

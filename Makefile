@@ -1,0 +1,49 @@
+# CryoPilot — one entry point for developers, CI and the Pi.
+#   make run    the embedded default: simulated HAT, API on http://localhost:8181
+#   make test   everything CI checks: types, lint, format, all tests
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Native addons (i2c-bus, optional) build against the system's Node headers when present,
+# so node-gyp never needs to download them.
+ifneq ($(wildcard /usr/include/node/node.h),)
+export npm_config_nodedir := /usr
+endif
+
+.PHONY: help install build run dev test test-only typecheck lint format clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+install: node_modules/.package-lock.json ## install dependencies (npm ci)
+
+build: install ## compile the protocol package and the service
+	npm run build
+
+run: build ## start the embedded default (simulated HAT, port 8181)
+	cd services/control && HARDWARE_DRIVER=$${HARDWARE_DRIVER:-simulated} DATA_DIR=$${DATA_DIR:-$(CURDIR)/data} node dist/main.js
+
+test: install ## type-check, lint, check formatting, run every test
+	npm run build -w @cryopilot/protocol
+	npm run typecheck
+	npm run lint
+	npm run format:check
+	node scripts/run-tests.mjs
+
+test-only: install ## run the tests only (pass ARGS=... to Jest)
+	npm run build -w @cryopilot/protocol
+	node scripts/run-tests.mjs $(ARGS)
+
+typecheck: install
+	npm run typecheck
+
+lint: install
+	npm run lint
+
+format: install
+	npm run format
+
+clean:
+	rm -rf node_modules packages/*/dist services/*/dist test-artifacts
