@@ -87,7 +87,10 @@ describe('hazard: level sensor wire break reads "empty" → endless fill', () =>
       rig.sim.setInputFault(3, fault);
       const [next] = await rig.runFor(0.5);
       expect(next?.valve.open).toBe(false);
-      expect(next?.channels.find((c) => c.id === 'ln2_level')).toMatchObject({ quality: 'bad', value: null });
+      expect(next?.channels.find((c) => c.id === 'ln2_level')).toMatchObject({
+        quality: 'bad',
+        value: null,
+      });
       expect(await rig.valveAtCard()).toBe(0);
       expect(rig.alarmState('level_sensor_fault')).toBe('active-unacked');
       await rig.runFor(300);
@@ -124,7 +127,10 @@ describe('hazard: O2 transmitter warm-up reads normal', () => {
     const o2 = first?.channels.find((c) => c.id === 'o2_1');
     expect(o2).toMatchObject({ quality: 'warmup', value: null });
     expect(o2?.mA).toBeCloseTo(17.4, 2);
-    expect(first?.valve).toMatchObject({ open: false, interlocks: expect.arrayContaining(['o2_unavailable']) });
+    expect(first?.valve).toMatchObject({
+      open: false,
+      interlocks: expect.arrayContaining(['o2_unavailable']),
+    });
     const opened = await rig.runUntil((o) => o.valve.open, O2_WARMUP_S + 5);
     expect(opened.channels.find((c) => c.id === 'o2_1')?.quality).toBe('good');
   });
@@ -135,7 +141,10 @@ describe('hazard: O2 drops during a fill', () => {
     const rig = await fillingRig();
     rig.sim.getPlant().setScenario('o2-drop', { dropToPct: 17 });
     const [next] = await rig.runFor(0.5);
-    expect(next?.valve).toMatchObject({ open: false, interlocks: expect.arrayContaining(['o2_low_low']) });
+    expect(next?.valve).toMatchObject({
+      open: false,
+      interlocks: expect.arrayContaining(['o2_low_low']),
+    });
     expect(await rig.valveAtCard()).toBe(0);
     expect(rig.alarmState('o2_low_low')).toBe('active-unacked');
     // Manual opening is refused while it lasts.

@@ -2,6 +2,7 @@ import {
   channelIdSchema,
   DEFAULT_SETPOINTS,
   setpointFields,
+  Setpoints,
   setpointsSchema,
 } from '@cryopilot/protocol';
 import { z } from 'zod';
@@ -123,17 +124,19 @@ const baseConfigSchema = z.strictObject({
     .array(channelSchema)
     .min(1)
     .max(4)
-    .default(() => DEFAULT_CHANNELS.map((c) => ({ ...c, range: { ...c.range } }))),
+    .default(() => DEFAULT_CHANNELS.map((c) => ({ ...c, range: { ...c.range } })))
+    .superRefine(checkChannels),
   valve: valveSchema.prefault({ kind: 'od-switch', channel: 1 }),
   /** Initial setpoints; runtime changes persist in the data directory and take precedence. */
-  setpoints: z.strictObject(setpointFields).partial().default({}),
+  setpoints: z.strictObject(setpointFields).partial().default({}).superRefine(checkSetpoints),
   alarms: z
     .strictObject({
       supplyMinV: z.number().min(0).max(40).default(10.8),
       supplyMaxV: z.number().min(0).max(40).default(26.4),
       levelDeadbandPct: z.number().min(0).max(20).default(2),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine(checkSupplyLimits),
   control: z
     .strictObject({
       /** Good level samples needed after start-up before the first fill. */
@@ -173,39 +176,55 @@ const baseConfigSchema = z.strictObject({
 });
 
 /** Cross-field rules that no single field can express. */
-function checkConsistency(c: z.output<typeof baseConfigSchema>, ctx: z.RefinementCtx): void {
-  const add = (path: PropertyKey[], message: string) =>
+type Add = (path: PropertyKey[], message: string) => void;
+const adder =
+  (ctx: z.RefinementCtx): Add =>
+  (path, message) =>
     ctx.addIssue({ code: 'custom', path, message });
+
+/*
+ * Cross-field rules sit on the smallest object that holds their fields, so that they run (and
+ * are reported) even when an unrelated part of the file is broken: every problem at once.
+ */
+
+function checkChannels(channels: ChannelConfig[], ctx: z.RefinementCtx): void {
+  const add = adder(ctx);
   const seenIds = new Map<string, number>();
   const seenInputs = new Map<number, number>();
-  c.channels.forEach((ch, i) => {
-    if (seenIds.has(ch.id))
-      add(['channels', i, 'id'], `duplicate of channels[${seenIds.get(ch.id)}]`);
+  channels.forEach((ch, i) => {
+    const sameId = seenIds.get(ch.id);
+    if (sameId !== undefined) add([i, 'id'], `duplicate of channels[${sameId}]`);
     seenIds.set(ch.id, i);
-    if (seenInputs.has(ch.input)) {
-      add(
-        ['channels', i, 'input'],
-        `input ${ch.input} already used by channels[${seenInputs.get(ch.input)}]`,
-      );
+    const sameInput = seenInputs.get(ch.input);
+    if (sameInput !== undefined) {
+      add([i, 'input'], `input ${ch.input} already used by channels[${sameInput}]`);
     }
     seenInputs.set(ch.input, i);
   });
-  const levels = c.channels.filter((ch) => ch.role === 'level').length;
-  if (levels !== 1)
-    add(['channels'], `exactly one channel must have role "level" (found ${levels})`);
-  if (!c.channels.some((ch) => ch.role === 'o2'))
-    add(['channels'], 'at least one channel must have role "o2"');
+  const levels = channels.filter((ch) => ch.role === 'level').length;
+  if (levels !== 1) add([], `exactly one channel must have role "level" (found ${levels})`);
+  if (!channels.some((ch) => ch.role === 'o2')) add([], 'at least one channel must have role "o2"');
+}
+
+function checkSetpoints(setpoints: Partial<Setpoints>, ctx: z.RefinementCtx): void {
+  const merged = setpointsSchema.safeParse({ ...DEFAULT_SETPOINTS, ...setpoints });
+  if (merged.success) return;
+  for (const issue of merged.error.issues) adder(ctx)(issue.path, issue.message);
+}
+
+function checkSupplyLimits(
+  alarms: { supplyMinV: number; supplyMaxV: number },
+  ctx: z.RefinementCtx,
+) {
+  if (alarms.supplyMinV >= alarms.supplyMaxV) adder(ctx)(['supplyMaxV'], 'must be > supplyMinV');
+}
+
+function checkConsistency(c: z.output<typeof baseConfigSchema>, ctx: z.RefinementCtx): void {
   if (c.hardware.driver === 'megaind' && c.simulator.speed !== 1) {
-    add(
+    adder(ctx)(
       ['simulator', 'speed'],
       'must be 1 with the megaind driver (time scaling is for the simulator only)',
     );
-  }
-  if (c.alarms.supplyMinV >= c.alarms.supplyMaxV)
-    add(['alarms', 'supplyMaxV'], 'must be > supplyMinV');
-  const merged = setpointsSchema.safeParse({ ...DEFAULT_SETPOINTS, ...c.setpoints });
-  if (!merged.success) {
-    for (const issue of merged.error.issues) add(['setpoints', ...issue.path], issue.message);
   }
 }
 

@@ -49,7 +49,9 @@ export async function createRig(overrides: Record<string, unknown> = {}): Promis
   const clock = new ManualClock();
   const sim = createSimulatedCard(config, clock);
   await sim.open();
-  const card = new MegaindCard(sim, { stack: config.hardware.stack, maxRetries: 2 }, () => Promise.resolve());
+  const card = new MegaindCard(sim, { stack: config.hardware.stack, maxRetries: 2 }, () =>
+    Promise.resolve(),
+  );
   const valveOutput = new ValveOutput(card, config.valve);
   const setpoints = setpointsSchema.parse({ ...DEFAULT_SETPOINTS, ...config.setpoints });
   const runtime = new ControlRuntime(

@@ -1,0 +1,132 @@
+/** Start-up, shutdown and persistence of the real service (simulated HAT). */
+import type { StateSnapshot } from '@cryopilot/protocol';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { I2cBus } from '../src/hardware/i2c-bus';
+import { ValveOutput } from '../src/hardware/valve-output';
+import { eventually, startTestApp } from './support/test-app';
+
+const MAIN = resolve(__dirname, '../dist/main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+describe('shutdown during a fill', () => {
+  it('closing the app (what SIGTERM triggers) drives the valve safe before the bus closes', async () => {
+    const t = await startTestApp({ simulator: { initialLevelPct: 10 } });
+    const viewer = await t.login('viewer');
+    await eventually(
+      async () => ((await viewer.get('/api/state')).body as StateSnapshot).valve.open,
+    );
+    const valve = t.app.get(ValveOutput);
+    const bus = t.app.get(I2cBus);
+    let outputAtBusClose: number | null = null;
+    const realClose = bus.close.bind(bus);
+    jest.spyOn(bus, 'close').mockImplementation(async () => {
+      outputAtBusClose = await valve.readBack();
+      return realClose();
+    });
+    await t.close();
+    expect(outputAtBusClose).toBe(0);
+  });
+
+  it('a real process stops on SIGTERM with the valve in the safe state', async () => {
+    if (!existsSync(MAIN))
+      throw new Error(`build the service first (npm run build): ${MAIN} missing`);
+    const dir = mkdtempSync(join(tmpdir(), 'cryopilot-proc-'));
+    const configPath = join(dir, 'c.yaml');
+    writeFileSync(configPath, 'samplePeriodMs: 100\nsimulator: { initialLevelPct: 10 }\n');
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        CRYOPILOT_CONFIG: configPath,
+        DATA_DIR: dir,
+        HTTP_PORT: String(port),
+        SIM_SPEED: '120',
+        ADMIN_PASSWORD: 'process-test-password',
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    // O2 warm-up takes 60 s of plant time: 0.5 s at speed 120. Wait for the fill to start.
+    await eventually(() => Promise.resolve(out.includes('control loop running')), 15_000);
+    const base = `http://127.0.0.1:${port}`;
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'process-test-password' }),
+    });
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    await eventually(async () => {
+      const res = await fetch(`${base}/api/state`, { headers: { cookie } });
+      return ((await res.json()) as StateSnapshot).valve.open;
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    rmSync(dir, { recursive: true, force: true });
+    expect(out).toContain('valve in safe state (shutdown (SIGTERM))');
+    expect(code === 0 || code === null).toBe(true);
+  });
+
+  it('an invalid config file stops start-up with every problem listed and exit code 78', async () => {
+    if (!existsSync(MAIN))
+      throw new Error(`build the service first (npm run build): ${MAIN} missing`);
+    const dir = mkdtempSync(join(tmpdir(), 'cryopilot-cfg-'));
+    const configPath = join(dir, 'bad.yaml');
+    writeFileSync(
+      configPath,
+      'samplePeriodMs: 5\nvalve: { kind: od-switch, channel: 9 }\nsetpoints: { fillStartPct: 90 }\n',
+    );
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, CRYOPILOT_CONFIG: configPath, DATA_DIR: dir },
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(78);
+    expect(err).toContain('samplePeriodMs');
+    expect(err).toContain('valve.channel');
+    expect(err).toContain('setpoints.fillStopPct: must be > fillStartPct');
+  });
+});
+
+describe('setpoint persistence', () => {
+  it('keeps runtime setpoints across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-sp-'));
+    const first = await startTestApp({}, { dataDir });
+    const admin = await first.login('admin');
+    await admin
+      .post('/api/commands')
+      .send({ name: 'setpoints.set', args: { fillStopPct: 70 } })
+      .expect(200);
+    await first.close();
+    const second = await startTestApp({}, { dataDir });
+    const state = (await (await second.login('admin')).get('/api/state')).body as StateSnapshot;
+    expect(state.setpoints.fillStopPct).toBe(70);
+    await second.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts with the configured setpoints when the state file and its backup are corrupt', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-sp-'));
+    writeFileSync(join(dataDir, 'setpoints.json'), '{"fillStartPct": 20, "fillSt');
+    writeFileSync(join(dataDir, 'setpoints.json.bak'), '{"fillStartPct": 90, "fillStopPct": 10}');
+    const t = await startTestApp({ setpoints: { fillStopPct: 75 } }, { dataDir });
+    const state = (await (await t.login('viewer')).get('/api/state')).body as StateSnapshot;
+    expect(state.setpoints.fillStopPct).toBe(75);
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
