@@ -10,7 +10,8 @@ const run = spawnSync('npx', args, { stdio: 'inherit' });
 let summary = 'no test results (Jest did not finish)';
 try {
   const r = JSON.parse(readFileSync(out, 'utf8'));
-  summary = `${r.numPassedTests} passed, ${r.numFailedTests} failed` +
+  summary =
+    `${r.numPassedTests} passed, ${r.numFailedTests} failed` +
     (r.numPendingTests ? `, ${r.numPendingTests} skipped` : '');
   if (r.numTotalTests === 0) summary = 'no tests ran';
 } catch {

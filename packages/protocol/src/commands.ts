@@ -31,7 +31,11 @@ export const commandArgsSchemas = {
   'alarm.ack': z.strictObject({ alarmId: alarmIdSchema, comment: comment.optional() }),
   'alarm.shelve': z.strictObject({
     alarmId: alarmIdSchema,
-    minutes: z.number().int().min(1).max(24 * 60),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     comment: comment.min(1, 'a reason is required to shelve'),
   }),
   'alarm.reset': z.strictObject({ alarmId: alarmIdSchema }),

@@ -14,7 +14,11 @@ const def = (over: Partial<AlarmDefinition> = {}): AlarmDefinition => ({
 });
 
 /** Runs a sequence of (time, condition) and returns the state after each. */
-function states(d: AlarmDefinition, steps: Array<[number, boolean]>, book = new AlarmBook([d], at(0))) {
+function states(
+  d: AlarmDefinition,
+  steps: Array<[number, boolean]>,
+  book = new AlarmBook([d], at(0)),
+) {
   return steps.map(([t, c]) => {
     book.update({ [d.id]: c }, at(t));
     return book.get(d.id)!.state;
@@ -24,7 +28,16 @@ function states(d: AlarmDefinition, steps: Array<[number, boolean]>, book = new 
 describe('AlarmBook ISA-18.2 transitions', () => {
   it('normal → active-unacked → cleared-unacked → normal (ack after clear)', () => {
     const book = new AlarmBook([def()], at(0));
-    expect(states(def(), [[1, true], [2, false]], book)).toEqual(['active-unacked', 'cleared-unacked']);
+    expect(
+      states(
+        def(),
+        [
+          [1, true],
+          [2, false],
+        ],
+        book,
+      ),
+    ).toEqual(['active-unacked', 'cleared-unacked']);
     expect(book.ack('a', 'ann', 'seen', at(3)).ok).toBe(true);
     expect(book.get('a')).toMatchObject({ state: 'normal', ackedBy: 'ann', ackComment: 'seen' });
   });
@@ -39,33 +52,48 @@ describe('AlarmBook ISA-18.2 transitions', () => {
   });
 
   it('re-activation while cleared-unacked is unacked again', () => {
-    expect(states(def(), [[1, true], [2, false], [3, true]])).toEqual([
-      'active-unacked',
-      'cleared-unacked',
-      'active-unacked',
-    ]);
+    expect(
+      states(def(), [
+        [1, true],
+        [2, false],
+        [3, true],
+      ]),
+    ).toEqual(['active-unacked', 'cleared-unacked', 'active-unacked']);
   });
 
   it('honours the on-delay: a short excursion never raises', () => {
     const d = def({ onDelayS: 10 });
-    expect(states(d, [[0, true], [9, true], [9.5, false], [10, true], [19.9, true], [20, true]]))
-      .toEqual(['normal', 'normal', 'normal', 'normal', 'normal', 'active-unacked']);
+    expect(
+      states(d, [
+        [0, true],
+        [9, true],
+        [9.5, false],
+        [10, true],
+        [19.9, true],
+        [20, true],
+      ]),
+    ).toEqual(['normal', 'normal', 'normal', 'normal', 'normal', 'active-unacked']);
   });
 
   it('honours the off-delay', () => {
     const d = def({ offDelayS: 5 });
-    expect(states(d, [[0, true], [1, false], [5.9, false], [6, false]])).toEqual([
-      'active-unacked',
-      'active-unacked',
-      'active-unacked',
-      'cleared-unacked',
-    ]);
+    expect(
+      states(d, [
+        [0, true],
+        [1, false],
+        [5.9, false],
+        [6, false],
+      ]),
+    ).toEqual(['active-unacked', 'active-unacked', 'active-unacked', 'cleared-unacked']);
   });
 
   it('refuses to acknowledge an alarm with nothing to acknowledge', () => {
     const book = new AlarmBook([def()], at(0));
     expect(book.ack('a', 'ann', undefined, at(1))).toMatchObject({ ok: false, code: 'refused' });
-    expect(book.ack('zz', 'ann', undefined, at(1))).toMatchObject({ ok: false, code: 'invalid_args' });
+    expect(book.ack('zz', 'ann', undefined, at(1))).toMatchObject({
+      ok: false,
+      code: 'invalid_args',
+    });
   });
 
   it('emits one event per state change with the previous state', () => {
@@ -109,7 +137,12 @@ describe('AlarmBook latching', () => {
   });
 
   it('a one-tick pulse condition latches', () => {
-    expect(states(latching, [[1, true], [2, false]])).toEqual(['active-unacked', 'latched']);
+    expect(
+      states(latching, [
+        [1, true],
+        [2, false],
+      ]),
+    ).toEqual(['active-unacked', 'latched']);
   });
 });
 
@@ -123,7 +156,10 @@ describe('AlarmBook shelving', () => {
     book.update({ a: true }, at(2 + 299));
     expect(book.get('a')!.state).toBe('shelved');
     const events = book.update({ a: true }, at(2 + 300));
-    expect(events[0]).toMatchObject({ previousState: 'shelved', alarm: { state: 'active-unacked' } });
+    expect(events[0]).toMatchObject({
+      previousState: 'shelved',
+      alarm: { state: 'active-unacked' },
+    });
   });
 
   it('an expired shelf of a cleared alarm returns to normal', () => {

@@ -99,7 +99,13 @@ export class AlarmBook {
   }
 
   /** Hides an alarm until `minutes` have passed; shelving acknowledges it. */
-  shelve(id: string, minutes: number, user: string, comment: string, now: Instant): AlarmActionResult {
+  shelve(
+    id: string,
+    minutes: number,
+    user: string,
+    comment: string,
+    now: Instant,
+  ): AlarmActionResult {
     const record = this.records.get(id);
     if (!record) return unknown(id);
     if (!isShelvable(record.def)) return refused(`${id} is critical and cannot be shelved`);

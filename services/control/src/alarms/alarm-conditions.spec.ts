@@ -49,7 +49,11 @@ describe('evaluateAlarmConditions', () => {
 
   it('suppresses sensor faults while the card itself is down', () => {
     const c = conditions({ hardwareOk: false, level: q('stale'), o2: [q('stale'), q('stale')] });
-    expect(c).toMatchObject({ hardware_fault: true, o2_sensor_fault: false, level_sensor_fault: false });
+    expect(c).toMatchObject({
+      hardware_fault: true,
+      o2_sensor_fault: false,
+      level_sensor_fault: false,
+    });
   });
 
   it('applies the O2 deadband before clearing', () => {

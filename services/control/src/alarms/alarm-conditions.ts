@@ -54,7 +54,11 @@ export function evaluateAlarmConditions(
     o2_sensor_fault: inputs.o2.some(faulty),
     level_low: below('level_low', setpoints.levelLowPct, lvlDb, levelValues),
     level_high_high: levelValues.some(
-      (v) => v >= (previous['level_high_high'] ? setpoints.levelHighHighPct - lvlDb : setpoints.levelHighHighPct),
+      (v) =>
+        v >=
+        (previous['level_high_high']
+          ? setpoints.levelHighHighPct - lvlDb
+          : setpoints.levelHighHighPct),
     ),
     level_sensor_fault: faulty(inputs.level),
     fill_timeout: inputs.fillTimedOut,

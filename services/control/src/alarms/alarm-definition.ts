@@ -25,7 +25,15 @@ export function defaultAlarmDefinitions(o2AlarmOnDelayS: number): AlarmDefinitio
     severity: Severity,
     message: string,
     extra: Partial<AlarmDefinition> = {},
-  ): AlarmDefinition => ({ id, severity, message, latching: false, onDelayS: 0, offDelayS: 0, ...extra });
+  ): AlarmDefinition => ({
+    id,
+    severity,
+    message,
+    latching: false,
+    onDelayS: 0,
+    offDelayS: 0,
+    ...extra,
+  });
   return [
     def('o2_low', 'warning', 'Oxygen low', { onDelayS: o2AlarmOnDelayS }),
     def('o2_low_low', 'critical', 'Oxygen dangerously low: evacuate, fill inhibited', {

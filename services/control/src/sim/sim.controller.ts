@@ -6,7 +6,6 @@ import { Clock, SystemClock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
 import { I2cBus } from '../hardware/i2c-bus';
 import { SimulatedMegaind } from '../hardware/simulator/simulated-megaind';
-import type { InputNumber } from '../hardware/simulator/simulated-megaind.types';
 import { parseBody } from '../http/parse-body';
 
 const faultSchema = z.strictObject({
@@ -54,15 +53,14 @@ export class SimController {
       }
       this.card.setCardFault(fault);
       if (fault === 'none')
-        for (const c of this.config.channels)
-          this.card.setInputFault(c.input as InputNumber, 'none');
+        for (const c of this.config.channels) this.card.setInputFault(c.input, 'none');
     } else {
       const ch = this.config.channels.find((c) => c.id === channel);
       if (!ch) throw badRequest(`unknown channel: ${channel}`);
       if (fault === 'i2c-error' || fault === 'card-missing') {
         throw badRequest(`${fault} applies to the whole card: omit channel`);
       }
-      this.card.setInputFault(ch.input as InputNumber, fault);
+      this.card.setInputFault(ch.input, fault);
     }
     return { ok: true, faults: this.card.faults() };
   }
