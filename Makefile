@@ -26,14 +26,14 @@ run: build ## start the embedded default (simulated HAT, port 8181)
 	cd services/control && HARDWARE_DRIVER=$${HARDWARE_DRIVER:-simulated} DATA_DIR=$${DATA_DIR:-$(CURDIR)/data} node dist/main.js
 
 test: install ## type-check, lint, check formatting, run every test
-	npm run build -w @cryopilot/protocol
+	npm run build
 	npm run typecheck
 	npm run lint
 	npm run format:check
 	node scripts/run-tests.mjs
 
 test-only: install ## run the tests only (pass ARGS=... to Jest)
-	npm run build -w @cryopilot/protocol
+	npm run build
 	node scripts/run-tests.mjs $(ARGS)
 
 typecheck: install
