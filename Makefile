@@ -15,9 +15,15 @@ endif
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund
-install: node_modules/.package-lock.json ## install dependencies (npm ci)
+# `npm install` (not `npm ci`) on purpose: it installs the versions pinned in package-lock.json,
+# but tolerates a lock file without the other platforms' optional binaries (@swc/core,
+# jest's resolver), which registry mirrors that serve only one platform leave out — `npm ci`
+# refuses such a lock file.
+INSTALL_STAMP := node_modules/.cryopilot-installed
+$(INSTALL_STAMP): package.json package-lock.json packages/protocol/package.json services/control/package.json
+	npm install --no-audit --no-fund
+	@touch $@
+install: $(INSTALL_STAMP) ## install the pinned dependencies
 
 build: install ## compile the protocol package and the service
 	npm run build
