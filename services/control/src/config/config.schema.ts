@@ -6,6 +6,7 @@ import {
   setpointsSchema,
 } from '@cryopilot/protocol';
 import { z } from 'zod';
+import { mqttConfigSchema, telemetryConfigSchema } from './link-config.schema';
 
 const hatChannel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
   error: 'must be 1, 2, 3 or 4',
@@ -162,6 +163,8 @@ const baseConfigSchema = z.strictObject({
       fillPctPerMin: z.number().min(0).max(100).default(4),
     })
     .prefault({}),
+  mqtt: mqttConfigSchema,
+  telemetry: telemetryConfigSchema,
   trend: z
     .strictObject({
       /** How much history `/api/trend` and the UI can show (minutes). */

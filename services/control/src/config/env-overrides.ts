@@ -14,6 +14,13 @@ const number = (text: string) => {
 };
 const string = (text: string) => text;
 
+const text = (name: string, path: string[]): EnvOverride => ({
+  name,
+  path,
+  expected: 'must be text',
+  parse: string,
+});
+
 const int = (name: string, path: string[]): EnvOverride => ({
   name,
   path,
@@ -36,4 +43,14 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   int('HARDWARE_STACK', ['hardware', 'stack']),
   int('I2C_BUS', ['hardware', 'bus']),
   { name: 'SIM_SPEED', path: ['simulator', 'speed'], expected: 'must be a number', parse: number },
+  text('MQTT_URL', ['mqtt', 'url']),
+  int('MQTT_EMBEDDED_PORT', ['mqtt', 'embeddedPort']),
+  text('MQTT_USERNAME', ['mqtt', 'username']),
+  text('MQTT_PASSWORD', ['mqtt', 'password']),
+  text('MQTT_CLIENT_ID', ['mqtt', 'clientId']),
+  text('MQTT_BASE_TOPIC', ['mqtt', 'baseTopic']),
+  text('INFLUX_URL', ['telemetry', 'url']),
+  text('INFLUX_TOKEN', ['telemetry', 'token']),
+  text('INFLUX_ORG', ['telemetry', 'org']),
+  text('INFLUX_BUCKET', ['telemetry', 'bucket']),
 ];
