@@ -12,6 +12,9 @@ endif
 
 .PHONY: help install build run dev test test-only typecheck lint format clean
 
+# Raspberry Pi stack targets (setup, up, down, logs, backup, update).
+-include mk/*.mk
+
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
