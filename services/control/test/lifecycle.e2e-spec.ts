@@ -102,6 +102,41 @@ describe('shutdown during a fill', () => {
   });
 });
 
+describe('latched alarms across a restart', () => {
+  it('a fill timeout stays latched and keeps inhibiting auto fills after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-latch-'));
+    const overrides = {
+      simulator: { initialLevelPct: 15, fillPctPerMin: 0 },
+      setpoints: { maxFillS: 10 },
+    };
+    const first = await startTestApp(overrides, { dataDir });
+    const viewer = await first.login('viewer');
+    await eventually(async () => {
+      const s = (await viewer.get('/api/state')).body as StateSnapshot;
+      return s.alarms.some((a) => a.id === 'fill_timeout' && a.state === 'latched');
+    });
+    await first.close();
+    const second = await startTestApp(overrides, { dataDir });
+    const again = await second.login('operator');
+    await new Promise((r) => setTimeout(r, 1500)); // past warm-up: auto would fill now
+    const state = (await again.get('/api/state')).body as StateSnapshot;
+    expect(state.alarms.find((a) => a.id === 'fill_timeout')?.state).toBe('latched');
+    expect(state.valve).toMatchObject({
+      open: false,
+      interlocks: expect.arrayContaining(['fill_timeout']),
+    });
+    await again
+      .post('/api/commands')
+      .send({ name: 'alarm.reset', args: { alarmId: 'fill_timeout' } })
+      .expect(200);
+    await eventually(
+      async () => ((await again.get('/api/state')).body as StateSnapshot).valve.open,
+    );
+    await second.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
 describe('setpoint persistence', () => {
   it('keeps runtime setpoints across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-sp-'));

@@ -146,6 +146,22 @@ describe('AlarmBook latching', () => {
   });
 });
 
+describe('AlarmBook latch persistence', () => {
+  it('lists latched alarms and restores them as latched and unacknowledged', () => {
+    const latching = def({ id: 'l', latching: true });
+    const book = new AlarmBook([latching, def({ id: 'n' })], at(0));
+    book.update({ l: true, n: true }, at(1));
+    book.update({ l: false, n: false }, at(2));
+    expect(book.latchedIds()).toEqual(['l']);
+    const restarted = new AlarmBook([latching, def({ id: 'n' })], at(10));
+    restarted.restoreLatched(['l', 'n', 'unknown'], at(10));
+    expect(restarted.get('l')).toMatchObject({ state: 'latched', acked: false });
+    expect(restarted.get('n')!.state).toBe('normal');
+    expect(restarted.isRaisedOrLatched('l')).toBe(true);
+    expect(restarted.reset('l', 'ann', at(11)).ok).toBe(true);
+  });
+});
+
 describe('AlarmBook shelving', () => {
   it('shelves a warning until expiry, then annunciates again if still active', () => {
     const book = new AlarmBook([def()], at(0));

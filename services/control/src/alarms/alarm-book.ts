@@ -142,6 +142,25 @@ export class AlarmBook {
     return record !== undefined && (record.active || record.latchPending);
   }
 
+  /** Latching alarms awaiting reset (persisted so that a restart does not clear them). */
+  latchedIds(): string[] {
+    return [...this.records.values()].filter((r) => r.latchPending).map((r) => r.def.id);
+  }
+
+  /**
+   * Restores latches saved before a restart: the alarm shows `latched` (unacknowledged) until
+   * an operator resets it, exactly as if the service had never stopped. Unknown ids are ignored.
+   */
+  restoreLatched(ids: readonly string[], now: Instant): void {
+    for (const id of ids) {
+      const record = this.records.get(id);
+      if (!record?.def.latching) continue;
+      record.latchPending = true;
+      record.acked = false;
+      record.lastChange = now.wall;
+    }
+  }
+
   /** Raw-condition memory for deadband hysteresis: which alarms are currently active. */
   activeMap(): Record<string, boolean> {
     const map: Record<string, boolean> = {};

@@ -103,12 +103,7 @@ export class CommandBus {
     const commandName = request.name;
     const outcome = await this.queue.run(async () => {
       try {
-        // The handler table is typed per command; the schema above produced matching args.
-        const handler = this.handlers.table[commandName] as (
-          a: unknown,
-          c: CommandContext,
-        ) => ReturnType<CommandHandlers['table']['valve.close']>;
-        return await handler(args.data, ctx);
+        return await this.handlers.run(commandName, args.data, ctx);
       } catch (error) {
         // A bug or an I/O failure in a handler (e.g. the setpoint file could not be written):
         // the sender gets an `internal` error; the service keeps running.

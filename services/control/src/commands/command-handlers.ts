@@ -39,6 +39,19 @@ export class CommandHandlers {
       alarmResult(await this.control.loop.resetAlarm(alarmId, ctx.user)),
   };
 
+  /**
+   * Runs the handler of `name`. `args` must be the output of that command's schema
+   * (`commandArgsSchemas[name]`), which the command bus guarantees.
+   */
+  run<N extends CommandName>(
+    name: N,
+    args: CommandArgs<N>,
+    ctx: CommandContext,
+  ): Promise<HandlerOutcome> {
+    const handler = this.table[name] as Handler<N>;
+    return handler(args, ctx);
+  }
+
   private valveResult(r: ControlRequestResult): HandlerOutcome {
     if (!r.ok) return r;
     const valve = this.control.runtime.valveState;

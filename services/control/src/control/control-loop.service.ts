@@ -15,6 +15,7 @@ import { SetpointStore } from '../config/setpoint-store';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { ValveOutput } from '../hardware/valve-output';
 import { LinkRegistry } from '../links/link-registry';
+import { LatchedAlarmsFile } from '../alarms/latched-alarms-file';
 import { ControlLoop } from './control-loop';
 import { ControlRuntime, TickOutcome } from './control-runtime';
 import { TickScheduler } from './tick-scheduler';
@@ -32,6 +33,7 @@ export class ControlLoopService
   readonly ticks$ = new Subject<TickOutcome>();
   private loopInstance: ControlLoop | null = null;
   private scheduler: TickScheduler | null = null;
+  private readonly latchedAlarms: LatchedAlarmsFile;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,7 +42,9 @@ export class ControlLoopService
     private readonly valveOutput: ValveOutput,
     private readonly setpoints: SetpointStore,
     private readonly links: LinkRegistry,
-  ) {}
+  ) {
+    this.latchedAlarms = new LatchedAlarmsFile(config.dataDir, this.logger);
+  }
 
   get loop(): ControlLoop {
     if (!this.loopInstance) throw new Error('control loop not initialised');
@@ -64,6 +68,9 @@ export class ControlLoopService
       },
       this.clock.now(),
     );
+    const latched = await this.latchedAlarms.load();
+    runtime.alarms.restoreLatched(latched, this.clock.now());
+    if (latched.length > 0) this.logger.warn(`latched alarms restored: ${latched.join(', ')}`);
     this.loopInstance = new ControlLoop(
       runtime,
       this.card,
@@ -126,6 +133,7 @@ export class ControlLoopService
       health.hardwareOk ? undefined : 'card not responding',
     );
     this.ticks$.next(outcome);
+    void this.latchedAlarms.save(this.runtime.alarms.latchedIds());
   }
 
   private die(): void {
