@@ -1,5 +1,5 @@
 # CryoPilot — one entry point for developers, CI and the Pi.
-#   make run    the embedded default: simulated HAT, API on http://localhost:8181
+#   make run    the embedded default: simulated HAT, page and API on http://localhost:8181
 #   make test   everything CI checks: types, lint, format, all tests
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,12 +23,12 @@ help:
 # jest's resolver), which registry mirrors that serve only one platform leave out — `npm ci`
 # refuses such a lock file.
 INSTALL_STAMP := node_modules/.cryopilot-installed
-$(INSTALL_STAMP): package.json package-lock.json packages/protocol/package.json services/control/package.json
+$(INSTALL_STAMP): package.json package-lock.json packages/protocol/package.json services/control/package.json angular-ui/package.json
 	npm install --no-audit --no-fund
 	@touch $@
 install: $(INSTALL_STAMP) ## install the pinned dependencies
 
-build: install ## compile the protocol package and the service
+build: install ## compile the protocol package, the service and the operator page
 	npm run build
 
 run: build ## start the embedded default (simulated HAT, port 8181)
@@ -55,4 +55,4 @@ format: install
 	npm run format
 
 clean:
-	rm -rf node_modules packages/*/dist services/*/dist test-artifacts
+	rm -rf node_modules packages/*/dist services/*/dist angular-ui/dist angular-ui/.angular test-artifacts

@@ -1,21 +1,65 @@
-// Runs every Jest project once and ends with the plain summary line CI reads:
-// "<passed> passed, <failed> failed". The exit code is Jest's.
+// Runs every Jest project once, then the Angular unit tests (Vitest, through `ng test`), and
+// ends with the plain summary line CI reads: "<passed> passed, <failed> failed" over both.
+// With arguments (a Jest subset, e.g. `make test-only ARGS=hazards`) only Jest runs.
+// The exit code is non-zero when either runner failed.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 mkdirSync('test-artifacts', { recursive: true });
-const out = 'test-artifacts/jest-results.json';
-const args = ['jest', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
-const run = spawnSync('npx', args, { stdio: 'inherit' });
-let summary = 'no test results (Jest did not finish)';
-try {
-  const r = JSON.parse(readFileSync(out, 'utf8'));
-  summary =
-    `${r.numPassedTests} passed, ${r.numFailedTests} failed` +
-    (r.numPendingTests ? `, ${r.numPendingTests} skipped` : '');
-  if (r.numTotalTests === 0) summary = 'no tests ran';
-} catch {
-  // No results file: Jest crashed before writing it; the exit code below reports failure.
+const jestArgs = process.argv.slice(2);
+
+/** Runs a command and reads its Jest-format JSON results (Vitest writes the same fields). */
+function run(name, command, args, resultsFile, cwd) {
+  rmSync(resultsFile, { force: true });
+  const status = spawnSync(command, args, { stdio: 'inherit', cwd }).status ?? 1;
+  try {
+    const r = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    return {
+      name,
+      status,
+      passed: r.numPassedTests,
+      failed: r.numFailedTests,
+      skipped: r.numPendingTests + (r.numTodoTests ?? 0),
+      total: r.numTotalTests,
+    };
+  } catch {
+    // No results file: the runner crashed before writing it; counted as one failure.
+    console.error(`${name}: no test results (the runner did not finish)`);
+    return { name, status: status || 1, passed: 0, failed: 1, skipped: 0, total: 0 };
+  }
 }
-console.log(summary);
-process.exit(run.status ?? 1);
+
+const jestOut = resolve('test-artifacts/jest-results.json');
+const results = [
+  run('jest', 'npx', ['jest', '--json', `--outputFile=${jestOut}`, ...jestArgs], jestOut),
+];
+if (jestArgs.length === 0) {
+  const uiOut = resolve('test-artifacts/ui-results.json');
+  results.push(
+    run(
+      'angular',
+      'npx',
+      [
+        'ng',
+        'test',
+        '--watch=false',
+        '--reporters=json',
+        '--reporters=default',
+        `--output-file=${uiOut}`,
+      ],
+      uiOut,
+      'angular-ui',
+    ),
+  );
+}
+
+const sum = (key) => results.reduce((n, r) => n + r[key], 0);
+for (const r of results) console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed`);
+const skipped = sum('skipped');
+console.log(
+  sum('total') === 0
+    ? 'no tests ran'
+    : `${sum('passed')} passed, ${sum('failed')} failed` + (skipped ? `, ${skipped} skipped` : ''),
+);
+process.exit(results.some((r) => r.status !== 0) ? 1 : 0);

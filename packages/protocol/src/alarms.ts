@@ -36,6 +36,8 @@ export const ALARM_IDS = [
   'fill_timeout',
   'hardware_fault',
   'supply_voltage',
+  'telemetry_outbox_overflow',
+  'mqtt_outbox_overflow',
 ] as const;
 export const alarmIdSchema = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'invalid alarm id');
 export type AlarmId = string;

@@ -4,6 +4,7 @@ import { qualitySchema } from './channels';
 import { isoTimestamp, roleSchema } from './common';
 import { commandErrorSchema, commandIdSchema } from './commands';
 import { linkStateSchema, sampleChannelSchema, stateSnapshotSchema, trendSchema } from './state';
+import { setpointsSchema } from './setpoints';
 import { valveStateSchema } from './valve';
 
 /** WebSocket, server → client. */
@@ -14,6 +15,8 @@ export const wsServerMessageSchema = z.discriminatedUnion('type', [
     trend: trendSchema,
     alarms: z.array(alarmSchema),
     session: z.strictObject({ user: z.string(), role: roleSchema }),
+    /** How many minutes of history `/api/trend` can return (the UI's longest trend range). */
+    trendRetainMinutes: z.number().int().positive().optional(),
   }),
   z.strictObject({
     type: z.literal('sample'),
@@ -36,6 +39,8 @@ export const wsServerMessageSchema = z.discriminatedUnion('type', [
     telemetry: linkStateSchema,
     hardware: linkStateSchema,
   }),
+  /** Sent when an admin changed the setpoints (thresholds shown on the page). */
+  z.strictObject({ type: z.literal('setpoints'), setpoints: setpointsSchema }),
 ]);
 export type WsServerMessage = z.infer<typeof wsServerMessageSchema>;
 

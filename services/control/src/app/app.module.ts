@@ -9,12 +9,16 @@ import type { AppConfig } from '../config/config.schema';
 import { SetpointStore } from '../config/setpoint-store';
 import { ControlLoopService } from '../control/control-loop.service';
 import { HardwareModule } from '../hardware/hardware.module';
+import { FatalHealthWatch } from '../health/fatal-health-watch';
 import { HealthService } from '../health/health.service';
 import { ApiController } from '../http/api.controller';
 import { ApiExceptionFilter } from '../http/api-exception.filter';
 import { CommandsController } from '../http/commands.controller';
+import { OperatorGateway } from '../gateway/operator.gateway';
 import { DiagnosticsService } from '../http/diagnostics.service';
+import { MqttModule } from '../mqtt/mqtt.module';
 import { SimController } from '../sim/sim.controller';
+import { TelemetryModule } from '../telemetry/telemetry.module';
 import { TrendService } from '../trend/trend.service';
 import { CoreModule } from './core.module';
 
@@ -37,6 +41,8 @@ export class AppModule {
         HardwareModule,
         AuditModule,
         AuthModule.forRoot({ adminPassword: options.adminPassword }),
+        TelemetryModule,
+        MqttModule,
       ],
       controllers: [ApiController, CommandsController, ...(simulated ? [SimController] : [])],
       providers: [
@@ -46,7 +52,9 @@ export class AppModule {
         CommandBus,
         TrendService,
         HealthService,
+        FatalHealthWatch,
         DiagnosticsService,
+        OperatorGateway,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
       exports: [ControlLoopService, CommandBus],

@@ -1,7 +1,10 @@
 import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { installBodyParsing } from '../http/body-parsing';
+import { resolveUiDir } from '../web/ui-dir';
+import { installWebPage } from '../web/web-page';
 import { AppModule, AppModuleOptions } from './app.module';
 
 /** Builds the application (not listening yet): shared by `main.ts` and the HTTP-level tests. */
@@ -14,7 +17,9 @@ export async function createApp(
   });
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  installWebPage(app, resolveUiDir());
   installBodyParsing(app, options.config.http.bodyLimitBytes);
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.enableShutdownHooks();
   return app;
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { auditRecordSchema, formatIssues, type AuditRecord } from '@cryopilot/protocol';
+import { Subject } from 'rxjs';
 import { SerialQueue } from '../persistence/serial-queue';
 import { errorCode } from '../persistence/fs-errors';
 import { parseAuditLines } from './audit-lines';
@@ -56,6 +57,8 @@ export class AuditLog {
   private currentBytes = 0;
   private handle: FileHandle | null = null;
   private state: 'new' | 'open' | 'closed' = 'new';
+  /** Every record, once it has been written (telemetry copies it to InfluxDB). */
+  readonly appended$ = new Subject<AuditRecord>();
 
   constructor(options: AuditLogOptions) {
     this.dir = options.dir;
@@ -119,6 +122,7 @@ export class AuditLog {
       this.currentBytes += bytes;
       this.recordsPerFile[0] += 1;
       this.remember([checked.data]);
+      this.appended$.next(checked.data);
     });
   }
 

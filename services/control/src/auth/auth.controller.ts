@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Get,
   HttpCode,
   Inject,
   Post,
@@ -12,9 +13,9 @@ import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseBody } from '../http/parse-body';
-import { Public } from './auth.decorators';
+import { CurrentUser, Public } from './auth.decorators';
 import { SESSION_COOKIE, SESSION_IDLE_MS, SessionStore } from './session-store';
-import { UsersStore } from './users-store';
+import { User, UsersStore } from './users-store';
 
 const loginSchema = z.strictObject({ username: z.string().max(64), password: z.string().max(256) });
 
@@ -41,6 +42,12 @@ export class AuthController {
       path: '/',
       maxAge: SESSION_IDLE_MS,
     });
+    return { user: user.username, role: user.role };
+  }
+
+  /** Who is logged in (401 without a session): the page asks before opening its WebSocket. */
+  @Get('session')
+  session(@CurrentUser() user: User) {
     return { user: user.username, role: user.role };
   }
 

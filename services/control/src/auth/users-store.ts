@@ -2,12 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { roleSchema, Role } from '@cryopilot/protocol';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { APP_CONFIG } from '../app/app.tokens';
 import type { AppConfig } from '../config/config.schema';
 import { AtomicJsonFile } from '../persistence/atomic-json-file';
+import { SerialQueue } from '../persistence/serial-queue';
 
 const usernameSchema = z
   .string()
@@ -39,6 +40,10 @@ export class UsersStore {
   private users: UsersFile['users'] = [];
   /** Verifying against this when the user is unknown keeps response times uniform. */
   private dummyHash: string | null = null;
+  /** Modification time of the file when last read or written: the CLI may change it. */
+  private loadedMtimeMs = 0;
+  /** Changes and reloads run one at a time, so none works on a stale list. */
+  private readonly changes = new SerialQueue();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.file = new AtomicJsonFile(
@@ -49,10 +54,7 @@ export class UsersStore {
   }
 
   async load(adminPassword: string | undefined): Promise<void> {
-    await mkdir(this.file.path.replace(/\/[^/]+$/, ''), { recursive: true });
-    const { value, problems } = await this.file.read();
-    for (const problem of problems) this.logger.error(`users file: ${problem}`);
-    this.users = value?.users ?? [];
+    const problems = await this.readFile();
     this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'));
     if (this.users.length > 0) return;
     if (problems.length > 0) {
@@ -72,19 +74,49 @@ export class UsersStore {
     }
   }
 
+  /**
+   * Reads the users file without creating anyone (the users CLI). Throws when the file is
+   * damaged, so that the CLI never overwrites users it could not read.
+   */
+  async open(): Promise<void> {
+    const problems = await this.readFile();
+    if (problems.length > 0) throw new Error(`users file unreadable: ${problems.join('; ')}`);
+  }
+
+  /** Every user and role (no hashes). */
+  list(): User[] {
+    return this.users.map((u) => ({ username: u.username, role: u.role }));
+  }
+
+  /** Replaces a user's password; refuses unknown users and short passwords. */
+  async setPassword(username: string, password: string): Promise<void> {
+    if (password.length < MIN_PASSWORD_LENGTH) throw new Error('password too short');
+    const hash = await argon2.hash(password, { type: argon2.argon2id });
+    await this.replace(username, (u) => ({ ...u, hash }));
+  }
+
+  /** Changes a user's role; takes effect at the user's next login. */
+  async setRole(username: string, role: Role): Promise<void> {
+    roleSchema.parse(role);
+    await this.replace(username, (u) => ({ ...u, role }));
+  }
+
   /** Adds a user; refuses duplicates and short passwords. */
   async add(username: string, password: string, role: Role): Promise<void> {
     usernameSchema.parse(username);
-    if (this.users.some((u) => u.username === username)) throw new Error(`user ${username} exists`);
     if (password.length < MIN_PASSWORD_LENGTH) throw new Error('password too short');
     const hash = await argon2.hash(password, { type: argon2.argon2id });
-    const next = [...this.users, { username, role, hash }];
-    await this.file.write({ users: next });
-    this.users = next;
+    await this.changes.run(async () => {
+      if (this.users.some((u) => u.username === username)) {
+        throw new Error(`user ${username} exists`);
+      }
+      await this.save([...this.users, { username, role, hash }]);
+    });
   }
 
   /** The user when the password matches, else null. */
   async verify(username: string, password: string): Promise<User | null> {
+    await this.changes.run(() => this.reloadIfChanged());
     const user = this.users.find((u) => u.username === username);
     const hash = user?.hash ?? this.dummyHash;
     if (!hash) return null;
@@ -95,5 +127,55 @@ export class UsersStore {
   find(username: string): User | null {
     const user = this.users.find((u) => u.username === username);
     return user ? { username: user.username, role: user.role } : null;
+  }
+
+  private replace(
+    username: string,
+    change: (user: UsersFile['users'][number]) => UsersFile['users'][number],
+  ): Promise<void> {
+    return this.changes.run(async () => {
+      const index = this.users.findIndex((u) => u.username === username);
+      if (index < 0) throw new Error(`no user ${username}`);
+      await this.save(this.users.map((u, i) => (i === index ? change(u) : u)));
+    });
+  }
+
+  /** Writes the list and remembers the file's new time, so our own write is no "change". */
+  private async save(users: UsersFile['users']): Promise<void> {
+    await this.file.write({ users });
+    this.users = users;
+    this.loadedMtimeMs = await this.mtime();
+  }
+
+  /** Loads the file into memory; returns its problems (logged) instead of throwing. */
+  private async readFile(): Promise<string[]> {
+    await mkdir(this.file.path.replace(/\/[^/]+$/, ''), { recursive: true });
+    this.loadedMtimeMs = await this.mtime();
+    const { value, problems } = await this.file.read();
+    for (const problem of problems) this.logger.error(`users file: ${problem}`);
+    this.users = value?.users ?? [];
+    return problems;
+  }
+
+  /**
+   * Picks up changes made by the users CLI while the service runs (new users, passwords,
+   * roles) at the next login. A damaged file keeps the users already in memory.
+   */
+  private async reloadIfChanged(): Promise<void> {
+    const mtime = await this.mtime();
+    if (mtime === this.loadedMtimeMs) return;
+    this.loadedMtimeMs = mtime;
+    const { value, problems } = await this.file.read();
+    if (value && problems.length === 0) this.users = value.users;
+    else this.logger.error(`users file changed but is unusable; keeping the users in memory`);
+  }
+
+  private async mtime(): Promise<number> {
+    try {
+      return (await stat(this.file.path)).mtimeMs;
+    } catch {
+      // No users file yet: nothing to reload.
+      return 0;
+    }
   }
 }

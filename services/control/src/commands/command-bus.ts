@@ -78,7 +78,7 @@ export class CommandBus {
     }
     if (request.ts !== undefined) {
       const ageMs = this.clock.wallMs() - Date.parse(request.ts);
-      if (ageMs > COMMAND_MAX_AGE_MS || ageMs < -CLOCK_SKEW_MS) {
+      if (ageMs > (ctx.maxAgeMs ?? COMMAND_MAX_AGE_MS) || ageMs < -CLOCK_SKEW_MS) {
         return this.fail(
           id,
           name,

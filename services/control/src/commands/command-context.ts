@@ -5,6 +5,8 @@ export interface CommandContext {
   readonly user: string;
   readonly role: Role | null;
   readonly source: CommandSource;
+  /** Expiry of this transport (e.g. `mqtt.commandMaxAgeS`); default `COMMAND_MAX_AGE_MS`. */
+  readonly maxAgeMs?: number;
 }
 
 /** What a handler returns: a result for the sender, or a refusal with a stable code. */

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { AppConfig, appConfigSchema } from './config.schema';
 import { ENV_OVERRIDES } from './env-overrides';
+import { missingProductionSecrets } from './production-secrets';
 
 /** The documented example config, used when `CRYOPILOT_CONFIG` is not set (embedded default). */
 export const BUNDLED_CONFIG_PATH = resolve(__dirname, '../../config/cryopilot.yaml');
@@ -32,6 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   raw.deviceId ??= sanitizeHostname(hostname());
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
+  else problems.push(...missingProductionSecrets(parsed.data, env));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(path, problems);
   return parsed.data;
 }

@@ -119,6 +119,11 @@ const baseConfigSchema = z.strictObject({
         .prefault({}),
       /** Diagnostics (temperature, supply) are read every this many seconds. */
       diagnosticsPeriodS: z.number().int().min(1).max(3600).default(10),
+      /**
+       * Production mode only: exit (and be restarted by the container's restart policy) after
+       * the card has been unreachable, or the loop has not ticked, for this long; 0 = never (s).
+       */
+      exitAfterDownS: z.number().int().min(0).max(86_400).default(300),
     })
     .prefault({}),
   channels: z

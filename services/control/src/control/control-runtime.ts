@@ -51,6 +51,8 @@ export class ControlRuntime {
   private supplyV: number | null = null;
   private seq = 0;
   private lastReadings: ChannelReading[] = [];
+  /** Conditions of alarms raised outside the loop (reporting links), applied at each sample. */
+  private readonly externalConditions: Record<string, boolean> = {};
   private valve: ValveState;
 
   constructor(
@@ -101,6 +103,15 @@ export class ControlRuntime {
     this.valveController.updateSetpoints(setpoints);
   }
 
+  /**
+   * Sets the raw condition of an alarm that the loop cannot see itself (e.g.
+   * `telemetry_outbox_overflow`); the alarm book applies it, with its states, at the next
+   * sample, so the transition reaches every consumer of the ticks like any other alarm.
+   */
+  setExternalCondition(id: string, active: boolean): void {
+    this.externalConditions[id] = active;
+  }
+
   /** Latest HAT supply voltage (diagnostics are read less often than inputs). */
   updateSupplyVoltage(volts: number | null): void {
     this.supplyV = volts;
@@ -148,7 +159,7 @@ export class ControlRuntime {
       this.options.alarmLimits,
       this.alarms.activeMap(),
     );
-    const alarmEvents = this.alarms.update(conditions, now);
+    const alarmEvents = this.alarms.update({ ...conditions, ...this.externalConditions }, now);
     const valveChanged = this.updateValveState(decision, now);
     return {
       seq: this.seq,

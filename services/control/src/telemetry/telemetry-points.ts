@@ -96,3 +96,19 @@ export function diagnosticsLine(device: string, d: DiagnosticsSample, timeMs: nu
   if (d.pi5vV !== null) point.floatField('pi5v_v', d.pi5vV);
   return line(point);
 }
+
+/**
+ * `link` (an addition to the schema of interfaces.md): tags device, link (`hardware`, `mqtt`,
+ * `telemetry`); fields state (connected/connecting/disconnected/disabled) and up (bool).
+ * Written at each change: a telemetry outage shows up afterwards, replayed from the outbox.
+ */
+export function linkLine(device: string, link: string, state: string, timeMs: number): string {
+  return line(
+    new Point('link')
+      .tag('device', device)
+      .tag('link', link)
+      .stringField('state', state)
+      .booleanField('up', state === 'connected')
+      .timestamp(timeMs),
+  );
+}

@@ -57,7 +57,9 @@ export class LocalServer {
       child.once('error', (error: NodeJS.ErrnoException) =>
         reject(
           error.code === 'ENOENT'
-            ? new Error(`${this.options.command} not found: apt-get install ${this.options.aptPackage}`)
+            ? new Error(
+                `${this.options.command} not found: apt-get install ${this.options.aptPackage}`,
+              )
             : error,
         ),
       );

@@ -1,0 +1,95 @@
+import { Component, computed, inject, signal, viewChild } from '@angular/core';
+import type { Alarm } from '@cryopilot/protocol';
+import type { TextKey } from '../../core/i18n/en';
+import { I18n } from '../../core/i18n/i18n';
+import { CommandSender } from '../../core/realtime/command-sender';
+import { RealtimeState } from '../../core/realtime/realtime-state';
+import { hasRole, Session } from '../../core/session/session';
+import { describeOutcome } from '../../shared/command-feedback';
+import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+
+type AlarmAction = 'ack' | 'reset' | 'shelve';
+
+/**
+ * Alarms not in the normal state (ISA-18.2 states, severity colours): acknowledge with a
+ * comment, reset latched alarms whose condition cleared, shelve (admins, never critical).
+ */
+@Component({
+  selector: 'app-alarm-panel',
+  imports: [ConfirmDialog],
+  templateUrl: './alarm-panel.html',
+  styleUrl: './alarm-panel.css',
+  host: { class: 'panel', role: 'region', '[attr.aria-label]': "i18n.t('alarms.title')" },
+})
+export class AlarmPanel {
+  protected readonly i18n = inject(I18n);
+  protected readonly state = inject(RealtimeState);
+  private readonly session = inject(Session);
+  private readonly commands = inject(CommandSender);
+  private readonly dialog = viewChild.required(ConfirmDialog);
+
+  protected readonly alarms = this.state.activeAlarms;
+  protected readonly canOperate = computed(
+    () => this.state.isLive() && hasRole(this.session.role(), 'operator'),
+  );
+  protected readonly canShelve = computed(
+    () => this.state.isLive() && hasRole(this.session.role(), 'admin'),
+  );
+  protected readonly target = signal<{ alarm: Alarm; action: AlarmAction } | null>(null);
+  protected readonly comment = signal('');
+  protected readonly minutes = signal(60);
+  protected readonly feedback = signal('');
+  protected readonly dialogTitle = computed(() => {
+    const target = this.target();
+    if (!target) return '';
+    const key = {
+      ack: 'alarms.ackTitle',
+      reset: 'alarms.resetTitle',
+      shelve: 'alarms.shelveTitle',
+    }[target.action] as TextKey;
+    return this.i18n.t(key, { id: target.alarm.id });
+  });
+
+  protected stateText(alarm: Alarm): string {
+    return this.i18n.t(`alarms.state.${alarm.state}` as TextKey, {
+      time: this.i18n.time(alarm.shelvedUntil),
+    });
+  }
+
+  protected severityText(alarm: Alarm): string {
+    return this.i18n.t(`alarms.severity.${alarm.severity}` as TextKey);
+  }
+
+  protected canAck(alarm: Alarm): boolean {
+    return alarm.state === 'active-unacked' || alarm.state === 'cleared-unacked';
+  }
+
+  protected canReset(alarm: Alarm): boolean {
+    return alarm.state === 'latched';
+  }
+
+  protected canShelveAlarm(alarm: Alarm): boolean {
+    return alarm.severity !== 'critical' && alarm.state !== 'shelved' && alarm.state !== 'latched';
+  }
+
+  protected ask(alarm: Alarm, action: AlarmAction): void {
+    this.target.set({ alarm, action });
+    this.comment.set('');
+    this.feedback.set('');
+    this.dialog().open();
+  }
+
+  protected async run(): Promise<void> {
+    const target = this.target();
+    if (!target) return;
+    const alarmId = target.alarm.id;
+    const comment = this.comment().trim();
+    const outcome =
+      target.action === 'ack'
+        ? await this.commands.send('alarm.ack', comment ? { alarmId, comment } : { alarmId })
+        : target.action === 'reset'
+          ? await this.commands.send('alarm.reset', { alarmId })
+          : await this.commands.send('alarm.shelve', { alarmId, minutes: this.minutes(), comment });
+    this.feedback.set(describeOutcome(this.i18n, outcome));
+  }
+}

@@ -1,0 +1,44 @@
+import { inject } from '@angular/core';
+import { CanActivateFn, Router, Routes } from '@angular/router';
+import { hasRole, Session } from './core/session/session';
+
+/** Pages need a session; without one the page goes to the login form. */
+const signedIn: CanActivateFn = async () => {
+  const session = inject(Session);
+  const router = inject(Router);
+  return (await session.restore()) || session.user() ? true : router.parseUrl('/login');
+};
+
+const admin: CanActivateFn = () =>
+  hasRole(inject(Session).role(), 'admin') ? true : inject(Router).parseUrl('/');
+
+export const routes: Routes = [
+  { path: 'login', loadComponent: () => import('./login/login').then((m) => m.Login) },
+  {
+    path: '',
+    canActivate: [signedIn],
+    children: [
+      {
+        path: '',
+        pathMatch: 'full',
+        loadComponent: () => import('./dashboard/dashboard').then((m) => m.Dashboard),
+      },
+      {
+        path: 'setpoints',
+        loadComponent: () =>
+          import('./control/setpoints-page/setpoints-page').then((m) => m.SetpointsPage),
+      },
+      {
+        path: 'audit',
+        canActivate: [admin],
+        loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
+      },
+      {
+        path: 'diagnostics',
+        loadComponent: () =>
+          import('./diagnostics/diagnostics-page').then((m) => m.DiagnosticsPage),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

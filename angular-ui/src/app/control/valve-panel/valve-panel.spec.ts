@@ -1,0 +1,84 @@
+import { TestBed } from '@angular/core/testing';
+import type { Role } from '@cryopilot/protocol';
+import { ControlApi } from '../../core/api/control-api';
+import { RealtimeConnection } from '../../core/realtime/realtime-connection';
+import { REALTIME_URL, SESSION_PROBE, SOCKET_FACTORY } from '../../core/realtime/socket-factory';
+import { FakeSocketFactory, snapshot } from '../../core/realtime/testing/fake-socket';
+import { Session } from '../../core/session/session';
+import { ValvePanel } from './valve-panel';
+import { valveControlReasons } from './valve-rules';
+
+async function render(role: Role, over: Parameters<typeof snapshot>[0] = {}) {
+  const sockets = new FakeSocketFactory();
+  const api = { session: () => Promise.resolve({ user: 'u', role }) };
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: SOCKET_FACTORY, useValue: sockets.create },
+      { provide: REALTIME_URL, useValue: 'ws://test/ws' },
+      { provide: SESSION_PROBE, useValue: () => Promise.resolve('valid') },
+      { provide: ControlApi, useValue: api },
+    ],
+  });
+  await TestBed.inject(Session).restore();
+  sockets.last.open();
+  sockets.last.receive(snapshot(over));
+  const fixture = TestBed.createComponent(ValvePanel);
+  fixture.detectChanges();
+  const element = fixture.nativeElement as HTMLElement;
+  const button = (id: string) => element.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!;
+  return { fixture, element, button, sockets };
+}
+
+describe('ValvePanel', () => {
+  beforeEach(() => localStorage.setItem('cryopilot.language', 'en'));
+
+  it('a viewer sees both buttons disabled, with the role as the reason', async () => {
+    const { element, button } = await render('viewer');
+    expect(button('valve-open').disabled).toBe(true);
+    expect(button('valve-close').disabled).toBe(true);
+    expect(element.querySelector('#why-open')?.textContent).toContain('viewer');
+  });
+
+  it('an operator in auto mode may close but must switch to manual to open', async () => {
+    const { element, button } = await render('operator');
+    expect(button('valve-open').disabled).toBe(true);
+    expect(element.querySelector('#why-open')?.textContent).toContain('manual');
+    expect(button('valve-close').disabled).toBe(false);
+  });
+
+  it('an interlock disables opening and names the interlock', async () => {
+    const base = snapshot().state.valve;
+    const { element, button } = await render('operator', {
+      valve: {
+        ...base,
+        mode: 'manual',
+        interlocks: ['o2_low_low'],
+        reason: 'inhibited: O2 low-low',
+      },
+    });
+    expect(button('valve-open').disabled).toBe(true);
+    expect(element.querySelector('#why-open')?.textContent).toContain('o2_low_low');
+    expect(element.querySelector('[data-testid="valve-reason"]')?.textContent).toContain(
+      'inhibited: O2 low-low',
+    );
+  });
+
+  it('everything is disabled as soon as the connection drops', async () => {
+    const { fixture, button, sockets } = await render('admin');
+    expect(button('valve-close').disabled).toBe(false);
+    sockets.last.drop();
+    fixture.detectChanges();
+    expect(button('valve-close').disabled).toBe(true);
+    expect(TestBed.inject(RealtimeConnection).state()).toBe('reconnecting');
+  });
+});
+
+describe('valveControlReasons', () => {
+  const valve = snapshot().state.valve;
+  it('allows opening in manual mode without interlocks', () => {
+    expect(valveControlReasons({ ...valve, mode: 'manual' }, 'operator', true).open).toBeNull();
+  });
+  it('allows closing whatever the mode', () => {
+    expect(valveControlReasons({ ...valve, open: true }, 'operator', true).close).toBeNull();
+  });
+});

@@ -1,0 +1,98 @@
+import { Injectable } from '@angular/core';
+import type { AuditRecord, Role, Trend } from '@cryopilot/protocol';
+
+/** An HTTP failure with the service's error code (`{ok:false, error:{code, message}}`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Diagnostics {
+  readonly deviceId: string;
+  readonly hardware: {
+    readonly driver: string;
+    readonly address: string;
+    readonly firmware: string | null;
+    readonly cpuTempC: number | null;
+    readonly supplyV: number | null;
+    readonly pi5vV: number | null;
+    readonly diagnosticsTs: string | null;
+    readonly i2c: Record<string, number>;
+    readonly watchdog: {
+      readonly enabled: boolean;
+      readonly periodS: number;
+      readonly reloads: number;
+    };
+  };
+  readonly controlLoop: {
+    readonly periodMs: number;
+    readonly ticks: number;
+    readonly consecutiveFailures: number;
+    readonly dead: boolean;
+    readonly jitterMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  };
+  readonly links: Record<
+    string,
+    { readonly state: string; readonly since: string; readonly detail?: string }
+  >;
+  readonly disk: {
+    readonly path: string;
+    readonly freeMb?: number;
+    readonly totalMb?: number;
+    readonly error?: string;
+  };
+  readonly process: { readonly uptimeS: number; readonly rssMb: number; readonly node: string };
+}
+
+/** The HTTP side of the service: login, history, audit, diagnostics. */
+@Injectable({ providedIn: 'root' })
+export class ControlApi {
+  login(username: string, password: string): Promise<{ user: string; role: Role }> {
+    return this.request('POST', '/api/auth/login', { username, password });
+  }
+
+  logout(): Promise<unknown> {
+    return this.request('POST', '/api/auth/logout');
+  }
+
+  /** The current session; rejects with status 401 without one. */
+  session(): Promise<{ user: string; role: Role }> {
+    return this.request('GET', '/api/auth/session');
+  }
+
+  trend(minutes: number): Promise<Trend> {
+    return this.request('GET', `/api/trend?minutes=${minutes}`);
+  }
+
+  audit(limit: number): Promise<AuditRecord[]> {
+    return this.request('GET', `/api/audit?limit=${limit}`);
+  }
+
+  diagnostics(): Promise<Diagnostics> {
+    return this.request('GET', '/api/diagnostics');
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const payload: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new ApiError(
+        response.status,
+        error?.code ?? 'error',
+        error?.message ?? `HTTP ${response.status}`,
+      );
+    }
+    return payload as T;
+  }
+}

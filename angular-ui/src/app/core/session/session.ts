@@ -1,0 +1,72 @@
+import { computed, inject, Injectable, signal } from '@angular/core';
+import type { Role } from '@cryopilot/protocol';
+import { ApiError, ControlApi } from '../api/control-api';
+import { RealtimeConnection } from '../realtime/realtime-connection';
+import { RealtimeState } from '../realtime/realtime-state';
+
+const ROLE_ORDER: readonly Role[] = ['viewer', 'operator', 'admin'];
+
+/** True when `role` has at least the rights of `required` (same order as the service). */
+export function hasRole(role: Role | null | undefined, required: Role): boolean {
+  return !!role && ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(required);
+}
+
+/** Who is logged in. Logging in starts the live connection; logging out stops it. */
+@Injectable({ providedIn: 'root' })
+export class Session {
+  private readonly api = inject(ControlApi);
+  private readonly connection = inject(RealtimeConnection);
+  private readonly state = inject(RealtimeState);
+  private readonly userSignal = signal<{ user: string; role: Role } | null>(null);
+  private checked: Promise<boolean> | null = null;
+
+  readonly user = this.userSignal.asReadonly();
+  readonly role = computed(() => this.userSignal()?.role ?? null);
+  /** True when the connection stopped because the session ended (show it on the login page). */
+  readonly ended = computed(() => this.connection.state() === 'unauthorized');
+
+  /** Asks the service once whether a session cookie is already valid (page reload). */
+  restore(): Promise<boolean> {
+    this.checked ??= this.api.session().then(
+      (user) => {
+        this.start(user);
+        return true;
+      },
+      () => false,
+    );
+    return this.checked;
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    this.start(await this.api.login(username, password));
+  }
+
+  async logout(): Promise<void> {
+    this.connection.disconnect();
+    this.state.clear();
+    this.userSignal.set(null);
+    this.checked = null;
+    await this.api.logout().catch(() => undefined); // the cookie may already be gone
+  }
+
+  /** For the connection: is the session cookie still good? */
+  async probe(): Promise<'valid' | 'invalid' | 'unreachable'> {
+    try {
+      await this.api.session();
+      return 'valid';
+    } catch (error) {
+      // 401: the session is gone (service restarted, logged out elsewhere); else unreachable.
+      if (error instanceof ApiError && error.status === 401) {
+        this.userSignal.set(null);
+        this.checked = null;
+        return 'invalid';
+      }
+      return 'unreachable';
+    }
+  }
+
+  private start(user: { user: string; role: Role }): void {
+    this.userSignal.set(user);
+    this.connection.connect();
+  }
+}

@@ -1,0 +1,128 @@
+import { Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
+import { ControlApi, Diagnostics } from '../core/api/control-api';
+import { I18n } from '../core/i18n/i18n';
+
+const REFRESH_MS = 5_000;
+
+/** HAT firmware, temperature, voltages, I2C counters, loop figures and link states. */
+@Component({
+  selector: 'app-diagnostics-page',
+  template: `
+    <section class="panel">
+      <h1 class="panel-title">{{ i18n.t('diag.title') }}</h1>
+      @if (error()) {
+        <p class="error" role="alert">{{ error() }}</p>
+      }
+      @if (diagnostics(); as d) {
+        <div class="groups">
+          <dl>
+            <dt class="group">{{ i18n.t('diag.hardware') }}</dt>
+            <dt>{{ i18n.t('diag.driver') }}</dt>
+            <dd>{{ d.hardware.driver }} · {{ d.hardware.address }}</dd>
+            <dt>{{ i18n.t('diag.firmware') }}</dt>
+            <dd data-testid="firmware">{{ d.hardware.firmware ?? '—' }}</dd>
+            <dt>{{ i18n.t('diag.cpuTemp') }}</dt>
+            <dd>{{ d.hardware.cpuTempC ?? '—' }} °C</dd>
+            <dt>{{ i18n.t('diag.supply') }}</dt>
+            <dd>{{ d.hardware.supplyV ?? '—' }} V</dd>
+            <dt>{{ i18n.t('diag.pi5v') }}</dt>
+            <dd>{{ d.hardware.pi5vV ?? '—' }} V</dd>
+            <dt>{{ i18n.t('diag.i2c') }}</dt>
+            <dd>{{ entries(d.hardware.i2c) }}</dd>
+            <dt>{{ i18n.t('diag.watchdog') }}</dt>
+            <dd>{{ d.hardware.watchdog.reloads }} ({{ d.hardware.watchdog.periodS }} s)</dd>
+          </dl>
+          <dl>
+            <dt class="group">{{ i18n.t('diag.loop') }}</dt>
+            <dt>{{ i18n.t('diag.period') }}</dt>
+            <dd>{{ d.controlLoop.periodMs }} ms</dd>
+            <dt>{{ i18n.t('diag.ticks') }}</dt>
+            <dd>{{ d.controlLoop.ticks }}</dd>
+            <dt>{{ i18n.t('diag.jitter') }}</dt>
+            <dd>
+              {{ d.controlLoop.jitterMs.p50.toFixed(1) }} /
+              {{ d.controlLoop.jitterMs.p99.toFixed(1) }} /
+              {{ d.controlLoop.jitterMs.max.toFixed(1) }} ms
+            </dd>
+            <dt class="group">{{ i18n.t('diag.links') }}</dt>
+            @for (link of linkList(d); track link.name) {
+              <dt>{{ link.name }}</dt>
+              <dd [attr.data-link]="link.name">
+                <span class="badge" [class]="'badge link-' + link.state">{{ link.state }}</span>
+                {{ link.detail }}
+              </dd>
+            }
+            <dt>{{ i18n.t('diag.disk') }}</dt>
+            <dd>{{ d.disk.freeMb ?? '—' }} / {{ d.disk.totalMb ?? '—' }} MB</dd>
+            <dt>{{ i18n.t('diag.uptime') }}</dt>
+            <dd>{{ d.process.uptimeS }} s · {{ d.process.rssMb }} MB · {{ d.process.node }}</dd>
+          </dl>
+        </div>
+      } @else if (!error()) {
+        <p>{{ i18n.t('common.loading') }}</p>
+      }
+    </section>
+  `,
+  styles: `
+    .groups {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+      gap: 1.5rem;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: max-content 1fr;
+      gap: 0.3rem 0.8rem;
+      margin: 0;
+    }
+    dt {
+      color: var(--ink-2);
+    }
+    dt.group {
+      grid-column: 1 / -1;
+      color: var(--ink);
+      font-weight: 700;
+      margin-top: 0.4rem;
+    }
+    dd {
+      margin: 0;
+      overflow-wrap: anywhere;
+    }
+    .error {
+      color: var(--critical);
+    }
+  `,
+})
+export class DiagnosticsPage implements OnInit {
+  protected readonly i18n = inject(I18n);
+  private readonly api = inject(ControlApi);
+  private readonly destroyRef = inject(DestroyRef);
+  protected readonly diagnostics = signal<Diagnostics | null>(null);
+  protected readonly error = signal('');
+
+  ngOnInit(): void {
+    void this.load();
+    const timer = setInterval(() => void this.load(), REFRESH_MS);
+    this.destroyRef.onDestroy(() => clearInterval(timer));
+  }
+
+  protected entries(record: Record<string, number>): string {
+    return Object.entries(record)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ');
+  }
+
+  protected linkList(d: Diagnostics) {
+    return Object.entries(d.links).map(([name, link]) => ({ name, ...link }));
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.diagnostics.set(await this.api.diagnostics());
+      this.error.set('');
+    } catch (error) {
+      // Offline: keep the last figures and say why they do not refresh.
+      this.error.set(error instanceof Error ? error.message : String(error));
+    }
+  }
+}

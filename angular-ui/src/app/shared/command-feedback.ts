@@ -1,0 +1,19 @@
+import type { CommandOutcome } from '../core/realtime/command-sender';
+import type { I18n } from '../core/i18n/i18n';
+
+/** One line telling the operator what became of a command. */
+export function describeOutcome(i18n: I18n, outcome: CommandOutcome): string {
+  if (outcome.ok) {
+    const message = (outcome.result as { message?: unknown } | null)?.message;
+    return i18n.t('valve.sent', { message: typeof message === 'string' ? message : 'ok' });
+  }
+  const { code, message } = outcome.error;
+  switch (code) {
+    case 'not_connected':
+    case 'connection_lost':
+    case 'timeout':
+      return i18n.t(`error.${code}`);
+    default:
+      return i18n.t('error.generic', { code, message });
+  }
+}

@@ -1,0 +1,213 @@
+// @ts-check
+import { fmt } from './goals.mjs';
+import { markdownTable } from './markdown-table.mjs';
+import { n, SYSTEM_LABEL } from './report-format.mjs';
+
+/**
+ * The detailed sections of the Markdown report, below the summary that the README shows. Pure.
+ */
+
+/** @typedef {import('./result-types.mjs').WindowRecord} WindowRecord */
+
+/** @param {WindowRecord[]} windows */
+export function mqttSection(windows) {
+  const own = windows.filter((w) => w.system === 'cryopilot');
+  if (own.length === 0) return [];
+  return [
+    '## Sample → MQTT subscriber latency (ms)',
+    '',
+    'Service → Mosquitto → a subscriber on `cryopilot/<id>/telemetry`, measured during the',
+    'CryoPilot windows.',
+    '',
+    markdownTable(
+      ['period', 'clients on WS', 'p50', 'p95', 'p99', 'max', 'messages'],
+      own.map((w) => [
+        w.periodMs,
+        w.clients,
+        n(w.mqttLatencyMs.p50),
+        n(w.mqttLatencyMs.p95),
+        n(w.mqttLatencyMs.p99),
+        n(w.mqttLatencyMs.max),
+        w.mqttLatencyMs.count,
+      ]),
+      ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  ];
+}
+
+/** @param {WindowRecord[]} windows */
+export function jitterSection(windows) {
+  const own = windows.filter((w) => w.system === 'cryopilot');
+  if (own.length === 0) return [];
+  return [
+    '## Control loop timing under load (ms)',
+    '',
+    '"tick lateness" is `GET /api/diagnostics` `controlLoop.jitterMs` (last 1000 ticks, read at',
+    'the end of the window); "interval error" is the deviation of the interval between two',
+    'consecutive samples’ `ts` from the period, over the window’s own samples (1 ms resolution).',
+    '',
+    markdownTable(
+      ['period', 'clients', 'tick lateness p50', 'p99', 'max', 'interval error p99', 'max'],
+      own.map((w) => [
+        w.periodMs,
+        w.clients,
+        fmt(w.loopJitterMs.p50, ''),
+        fmt(w.loopJitterMs.p99, ''),
+        fmt(w.loopJitterMs.max, ''),
+        n(w.sampleIntervalDeviationMs.p99),
+        n(w.sampleIntervalDeviationMs.max),
+      ]),
+      ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  ];
+}
+
+/** @param {import('./result-types.mjs').ReactionRecord[]} reaction */
+export function reactionSection(reaction) {
+  if (reaction.length === 0) return [];
+  return [
+    '## Reaction time: O2 crossing 18 %vol → valve closed in the card’s registers (ms)',
+    '',
+    'Split at the input read that saw the crossing: "wait" = crossing → that read (the',
+    'acquisition phase, up to one period), "loop" = that read → the closing register write.',
+    '',
+    markdownTable(
+      [
+        'period',
+        'trials',
+        'p50',
+        'p95',
+        'max',
+        'goal',
+        'wait max',
+        'loop p50',
+        'loop max',
+        'failed',
+      ],
+      reaction.map((x) => [
+        x.periodMs,
+        x.reactionMs.count,
+        n(x.reactionMs.p50),
+        n(x.reactionMs.p95),
+        n(x.reactionMs.max),
+        `≤ ${x.goalMs}`,
+        n(x.waitForAcquisitionMs.max),
+        n(x.acquisitionToWriteMs.p50),
+        n(x.acquisitionToWriteMs.max),
+        x.failures.length,
+      ]),
+      ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  ];
+}
+
+/** @param {WindowRecord[]} windows */
+export function footprintSection(windows) {
+  const rows = windows.filter((w) => w.footprintWindow);
+  if (rows.length === 0) return [];
+  const first = rows[0];
+  return [
+    `## Footprint: ${first.clients} clients, ${first.periodMs} ms period, ${Math.round(first.usage.windowS)} s window`,
+    '',
+    'CPU time (utime + stime) and VmHWM from `/proc/<pid>`. For the peers, the service still runs',
+    '(it is their data source): its own CPU in the same window is shown alongside.',
+    '',
+    markdownTable(
+      ['system', 'CPU s', '% of one core', 'peak RSS MB', 'RSS MB', 'service CPU s'],
+      rows.map((w) => [
+        SYSTEM_LABEL[w.system],
+        w.usage.cpuS,
+        w.usage.cpuPctOfOneCore,
+        w.usage.peakRssMb,
+        w.usage.rssMb,
+        w.system === 'cryopilot' ? '—' : w.serviceUsage.cpuS,
+      ]),
+      ['left', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  ];
+}
+
+/** @param {import('./result-types.mjs').ServiceMemory[]} memory */
+export function memorySection(memory) {
+  if (memory.length === 0) return [];
+  return [
+    '## Service memory around start-up and login (MB)',
+    '',
+    'Where the peak RSS comes from: VmHWM right after the API first answers, and after one login.',
+    '',
+    markdownTable(
+      ['period', 'RSS at ready', 'peak at ready', 'RSS after login', 'peak after login'],
+      memory.map((x) => [
+        x.periodMs,
+        x.httpReady.rssMb,
+        x.httpReady.peakRssMb,
+        x.afterLogin.rssMb,
+        x.afterLogin.peakRssMb,
+      ]),
+      ['right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  ];
+}
+
+/** @param {import('./result-types.mjs').StartupRecord | null} startup */
+export function startupSection(startup) {
+  if (!startup) return [];
+  /** @param {{ firstSampleMs: number }[]} runs */
+  const list = (runs) => runs.map((s) => s.firstSampleMs).join(', ');
+  return [
+    `## Start-up to first published sample (ms, ${startup.periodMs} ms period)`,
+    '',
+    markdownTable(
+      ['system', 'runs (ms)', 'what counts as the first sample'],
+      [
+        [
+          'CryoPilot',
+          list(startup.cryopilot),
+          'first telemetry on MQTT after spawn (HTTP ready: ' +
+            startup.cryopilot.map((s) => s.httpReadyMs).join(', ') +
+            ' ms)',
+        ],
+        [
+          'bare relay',
+          list(startup.relay),
+          'first sample forwarded to a WebSocket client after spawn',
+        ],
+        [
+          'Node-RED',
+          list(startup['node-red']),
+          'first sample forwarded to a WebSocket client after spawn',
+        ],
+      ],
+    ),
+    '',
+  ];
+}
+
+/** @param {import('./result-types.mjs').PageRecord | null} page */
+export function pageSection(page) {
+  if (!page) return [];
+  return [
+    '## Operator page',
+    '',
+    `Source: ${page.source}. ${page.error ? `Error: ${page.error}.` : ''}`,
+    '',
+    markdownTable(
+      ['raw bytes', 'gzip bytes', 'first live value (ms)', 'measured by'],
+      [
+        [
+          n(page.rawBytes),
+          n(page.gzipBytes),
+          n(page.firstLiveValueMs),
+          page.firstLiveValueBy ?? 'n/a',
+        ],
+      ],
+      ['right', 'right', 'right', 'left'],
+    ),
+    '',
+  ];
+}

@@ -1,0 +1,159 @@
+// @ts-check
+/**
+ * The issue's goals, checked against one run's results. Targets are never adjusted here: a
+ * miss is reported with how far off it is. Pure.
+ */
+
+/**
+ * @typedef {object} Goal
+ * @property {string} goal the target as the issue states it
+ * @property {string} measured what this run measured
+ * @property {boolean | null} met null when the run did not measure it
+ * @property {string} [by] for a miss: by how much
+ */
+
+/** @typedef {import('./result-types.mjs').Distribution} Dist */
+/** @typedef {import('./result-types.mjs').WindowRecord} WindowRecord */
+
+const PAGE_LIMIT_BYTES = 150_000;
+const RSS_LIMIT_MB = 120;
+const STARTUP_LIMIT_MS = 3_000;
+const FANOUT_P99_LIMIT_MS = 50;
+
+/** @param {number | null | undefined} v @param {string} [unit] */
+export const fmt = (v, unit = ' ms') =>
+  v === null || v === undefined ? 'n/a' : `${round(v)}${unit}`;
+/** @param {number} v */
+const round = (v) =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+/** @param {number} value @param {number} limit @param {string} unit */
+const over = (value, limit, unit) =>
+  `${round(value - limit)}${unit} (+${((100 * (value - limit)) / limit).toFixed(0)} %)`;
+
+/**
+ * @param {Pick<import('./result-types.mjs').BenchResults, 'windows' | 'reaction' | 'startup' | 'page'>} results
+ * @returns {Goal[]}
+ */
+export function evaluateGoals(results) {
+  /** @param {string} system @param {number} periodMs @param {number} clients */
+  const find = (system, periodMs, clients) =>
+    results.windows.find(
+      (w) => w.system === system && w.periodMs === periodMs && w.clients === clients,
+    );
+  /** @type {Goal[]} */
+  const goals = [];
+
+  const periods = [...new Set(results.windows.map((w) => w.periodMs))];
+  for (const periodMs of periods) {
+    const [cp, relay, red] = ['cryopilot', 'relay', 'node-red'].map(
+      (s) => find(s, periodMs, 20)?.latencyMs.p99 ?? null,
+    );
+    const goal = `sample→browser p99 at 20 clients (${periodMs} ms) ≤ bare relay p99 and ≤ ½ Node-RED p99`;
+    if (cp === null || relay === null || red === null) {
+      goals.push({ goal, measured: 'not measured', met: null });
+      continue;
+    }
+    const misses = [];
+    if (cp > relay) misses.push(`${over(cp, relay, ' ms')} above the relay`);
+    if (cp > red / 2) misses.push(`${over(cp, red / 2, ' ms')} above ½ Node-RED`);
+    goals.push({
+      goal,
+      measured: `CryoPilot ${fmt(cp)}, relay ${fmt(relay)}, Node-RED ${fmt(red)}`,
+      met: misses.length === 0,
+      ...(misses.length ? { by: misses.join('; ') } : {}),
+    });
+  }
+
+  const fan = find('cryopilot', 100, 200);
+  const idle = find('cryopilot', 100, 1);
+  const fanGoal = '200 clients at 10 samples/s: p99 < 50 ms, loop jitter unaffected (reported)';
+  if (!fan) {
+    goals.push({ goal: fanGoal, measured: 'not measured', met: null });
+  } else {
+    const p99 = fan.latencyMs.p99 ?? Infinity;
+    const jitter = (/** @type {WindowRecord | undefined} */ w) =>
+      w
+        ? `tick lateness p99 ${fmt(w.loopJitterMs.p99)} / max ${fmt(w.loopJitterMs.max)}, interval error p99 ${fmt(w.sampleIntervalDeviationMs.p99)}`
+        : 'n/a';
+    goals.push({
+      goal: fanGoal,
+      measured: `p99 ${fmt(p99)}; jitter at 200 clients: ${jitter(fan)}; at 1 client: ${jitter(idle)}`,
+      met: p99 < FANOUT_P99_LIMIT_MS,
+      ...(p99 < FANOUT_P99_LIMIT_MS ? {} : { by: over(p99, FANOUT_P99_LIMIT_MS, ' ms') }),
+    });
+  }
+
+  for (const r of results.reaction) {
+    const limit = r.periodMs + 5;
+    const worst = r.reactionMs.max;
+    const goal = `reaction (threshold crossing → valve write) ≤ one period + 5 ms = ${limit} ms (${r.periodMs} ms)`;
+    if (worst === null) {
+      goals.push({
+        goal,
+        measured: `no trial completed (${r.failures.length} failed)`,
+        met: false,
+      });
+      continue;
+    }
+    const met = worst <= limit && r.failures.length === 0;
+    goals.push({
+      goal,
+      measured:
+        `max ${fmt(worst)}, p50 ${fmt(r.reactionMs.p50)} over ${r.reactionMs.count} trials` +
+        (r.failures.length ? `, ${r.failures.length} trials failed` : ''),
+      met,
+      ...(met
+        ? {}
+        : { by: worst > limit ? over(worst, limit, ' ms') : `${r.failures.length} trials failed` }),
+    });
+  }
+
+  const footprint = (/** @type {string} */ s) =>
+    results.windows.find((w) => w.system === s && w.footprintWindow);
+  const cpRss = footprint('cryopilot')?.usage.peakRssMb ?? null;
+  const redRss = footprint('node-red')?.usage.peakRssMb ?? null;
+  const rssGoal = 'service peak RSS < 120 MB and < Node-RED’s';
+  if (cpRss === null) {
+    goals.push({ goal: rssGoal, measured: 'not measured', met: null });
+  } else {
+    const misses = [];
+    if (cpRss >= RSS_LIMIT_MB) misses.push(`${over(cpRss, RSS_LIMIT_MB, ' MB')} above 120 MB`);
+    if (redRss !== null && cpRss >= redRss)
+      misses.push(`${over(cpRss, redRss, ' MB')} above Node-RED`);
+    goals.push({
+      goal: rssGoal,
+      measured: `CryoPilot ${fmt(cpRss, ' MB')}, Node-RED ${fmt(redRss, ' MB')}`,
+      met: misses.length === 0 && redRss !== null,
+      ...(misses.length ? { by: misses.join('; ') } : {}),
+    });
+  }
+
+  const starts = results.startup?.cryopilot.map((s) => s.firstSampleMs) ?? [];
+  if (starts.length === 0) {
+    goals.push({ goal: 'start-up to first sample < 3 s', measured: 'not measured', met: null });
+  } else {
+    const worst = Math.max(...starts);
+    goals.push({
+      goal: 'start-up to first sample < 3 s',
+      measured: `${starts.map((ms) => fmt(ms)).join(', ')} (${starts.length} starts)`,
+      met: worst < STARTUP_LIMIT_MS,
+      ...(worst < STARTUP_LIMIT_MS ? {} : { by: over(worst, STARTUP_LIMIT_MS, ' ms') }),
+    });
+  }
+
+  const gzip = results.page?.gzipBytes ?? null;
+  const pageGoal = 'operator page initial transfer < 150 kB gzip';
+  goals.push(
+    gzip === null
+      ? { goal: pageGoal, measured: 'not measured', met: null }
+      : {
+          goal: pageGoal,
+          measured: `${(gzip / 1000).toFixed(1)} kB gzip`,
+          met: gzip < PAGE_LIMIT_BYTES,
+          ...(gzip < PAGE_LIMIT_BYTES
+            ? {}
+            : { by: over(gzip / 1000, PAGE_LIMIT_BYTES / 1000, ' kB') }),
+        },
+  );
+  return goals;
+}

@@ -1,0 +1,165 @@
+// @ts-check
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { REPO_DIR } from '../lib/paths.mjs';
+
+/**
+ * The operator page: what `/` loads (raw and gzip bytes) and the time from navigation to the
+ * first live value in headless Chromium. If the service does not serve the page yet, the size
+ * comes from the Angular build output (`angular-ui/dist/browser`) and no time is measured.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/**
+ * Elements that show a live channel value: the operator page's process tiles mark their number
+ * `data-testid="value"` and carry `tile-not-live` while the value is not live. The first such
+ * element holding a digit is "the first live value" (BENCH_LIVE_VALUE_SELECTOR overrides it).
+ * Without one, the first `sample` frame the page receives is used instead, and the result
+ * says so.
+ */
+const LIVE_VALUE_SELECTOR =
+  process.env.BENCH_LIVE_VALUE_SELECTOR ??
+  'app-process-tile:not(.tile-not-live) [data-testid="value"]';
+
+/** @typedef {{ url: string, rawBytes: number, gzipBytes: number }} Resource */
+
+/**
+ * @param {{ service: import('../systems/cryopilot.mjs').CryoPilotService, log: (line: string) => void }} context
+ * @returns {Promise<import('../report/result-types.mjs').PageRecord>}
+ */
+export async function runPage({ service, log }) {
+  const index = await fetch(`${service.url}/`, { headers: { cookie: service.cookie ?? '' } });
+  const servesPage = index.ok && (index.headers.get('content-type') ?? '').includes('text/html');
+  if (!servesPage) {
+    log(`  page: the service does not serve / (HTTP ${index.status}); sizing the build output`);
+    return { ...staticBundle(), source: 'angular-ui/dist/browser (the service does not serve /)' };
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+  log('  page: headless Chromium');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const context = await browser.newContext();
+    const [name, value] = (service.cookie ?? '=').split('=');
+    await context.addCookies([
+      { name, value, url: service.url, httpOnly: true, sameSite: 'Strict' },
+    ]);
+    const page = await context.newPage();
+    /** @type {Promise<Resource | null>[]} */
+    const resources = [];
+    page.on('response', (response) => resources.push(sizeOf(response)));
+    /** @type {number | null} */
+    let firstSampleFrameMs = null;
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        if (firstSampleFrameMs === null && String(payload).includes('"type":"sample"')) {
+          firstSampleFrameMs = Date.now();
+        }
+      }),
+    );
+    const startMs = Date.now();
+    await page.goto(`${service.url}/`, { waitUntil: 'commit' });
+    const liveValue = await page
+      .waitForFunction(
+        (selector) =>
+          [...document.querySelectorAll(selector)].some((el) => /\d/.test(el.textContent ?? '')),
+        LIVE_VALUE_SELECTOR,
+        { timeout: 15_000, polling: 'raf' },
+      )
+      .then(() => Date.now())
+      .catch(() => null);
+    await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
+    const loaded = /** @type {Resource[]} */ ((await Promise.all(resources)).filter(Boolean));
+    const pageResources = loaded.filter((r) => !new URL(r.url).pathname.startsWith('/api/'));
+    return {
+      source: 'served by the service, loaded in headless Chromium',
+      ...totals(pageResources),
+      apiBytes: loaded
+        .filter((r) => !pageResources.includes(r))
+        .reduce((s, r) => s + r.rawBytes, 0),
+      firstLiveValueMs:
+        liveValue !== null
+          ? liveValue - startMs
+          : firstSampleFrameMs !== null
+            ? firstSampleFrameMs - startMs
+            : null,
+      firstLiveValueBy:
+        liveValue !== null
+          ? `DOM (${LIVE_VALUE_SELECTOR})`
+          : 'first sample frame received (no live-value element found)',
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/**
+ * @param {import('playwright-core').Response} response
+ * @returns {Promise<Resource | null>}
+ */
+async function sizeOf(response) {
+  // Redirects and failed loads have no body; they carry no page bytes.
+  const body = await response.body().catch(() => null);
+  if (!body) return null;
+  return { url: response.url(), rawBytes: body.length, gzipBytes: gzipSync(body).length };
+}
+
+/** @param {Resource[]} resources */
+function totals(resources) {
+  return {
+    resources: resources.map((r) => ({ ...r, url: new URL(r.url).pathname })),
+    rawBytes: resources.reduce((s, r) => s + r.rawBytes, 0),
+    gzipBytes: resources.reduce((s, r) => s + r.gzipBytes, 0),
+  };
+}
+
+/**
+ * What `index.html` of the Angular build references (scripts, styles, preloads, icon).
+ * @returns {import('../report/result-types.mjs').PageRecord}
+ */
+function staticBundle() {
+  const dir = join(REPO_DIR, 'angular-ui/dist/browser');
+  const indexFile = join(dir, 'index.html');
+  if (!existsSync(indexFile)) {
+    return {
+      source: 'angular-ui/dist/browser',
+      error: 'no Angular build output (run npm run build -w @cryopilot/ui)',
+      rawBytes: null,
+      gzipBytes: null,
+      firstLiveValueMs: null,
+      firstLiveValueBy: 'not measured',
+    };
+  }
+  const html = readFileSync(indexFile);
+  const refs = [...html.toString().matchAll(/(?:src|href)="([^"]+)"/g)]
+    .map((m) => m[1])
+    .filter((ref) => !/^(https?:|data:|\/\/|#)/.test(ref) && ref !== '/');
+  const files = ['index.html', ...new Set(refs.map((ref) => ref.replace(/^\.?\//, '')))];
+  /** @type {Resource[]} */
+  const resources = files
+    .filter((file) => existsSync(join(dir, file)))
+    .map((file) => {
+      const body = readFileSync(join(dir, file));
+      return { url: `http://x/${file}`, rawBytes: body.length, gzipBytes: gzipSync(body).length };
+    });
+  return {
+    source: 'angular-ui/dist/browser',
+    ...totals(resources),
+    firstLiveValueMs: null,
+    firstLiveValueBy: 'not measured (the service does not serve the page)',
+  };
+}

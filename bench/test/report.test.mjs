@@ -1,0 +1,178 @@
+// @ts-check
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { evaluateGoals } from '../report/goals.mjs';
+import { markdownTable } from '../report/markdown-table.mjs';
+import { replaceBetweenMarkers } from '../report/readme-section.mjs';
+import { latencyChartSvg, niceCeiling } from '../report/svg-chart.mjs';
+import { formatted } from '../report/write-results.mjs';
+import { fakeWindow } from './support/fake-results.mjs';
+
+describe('goals', () => {
+  const windows = [
+    fakeWindow('cryopilot', 100, 20, { p99: 4 }),
+    fakeWindow('relay', 100, 20, { p99: 5 }),
+    fakeWindow('node-red', 100, 20, { p99: 7 }),
+    fakeWindow('cryopilot', 100, 200, { p99: 60 }),
+  ];
+  const goals = evaluateGoals({ windows, reaction: [], startup: null, page: null });
+
+  it('says by how much a goal is missed, against the target as stated', () => {
+    const relayGoal = goals.find((g) =>
+      g.goal.startsWith('sample→browser p99 at 20 clients (100 ms)'),
+    );
+    assert.equal(relayGoal?.met, false);
+    assert.match(relayGoal?.by ?? '', /0\.50 ms \(\+14 %\) above ½ Node-RED/);
+    const fan = goals.find((g) => g.goal.startsWith('200 clients'));
+    assert.equal(fan?.met, false);
+    assert.match(fan?.by ?? '', /10\.0 ms \(\+20 %\)/);
+  });
+
+  it('marks what the run did not measure as such, never as met', () => {
+    for (const prefix of ['service peak RSS', 'start-up', 'operator page']) {
+      assert.equal(goals.find((g) => g.goal.startsWith(prefix))?.met, null, prefix);
+    }
+  });
+
+  it('checks the reaction bound on the worst trial, and counts failed trials as a miss', () => {
+    const dist = { count: 3, p50: 40, p95: 104, p99: 104, max: 104, mean: 50 };
+    const ok = {
+      periodMs: 100,
+      trials: 3,
+      failures: [],
+      reactionMs: dist,
+      waitForAcquisitionMs: dist,
+      acquisitionToWriteMs: dist,
+      goalMs: 105,
+      rawMs: [],
+    };
+    const [met] = evaluateGoals({ windows: [], reaction: [ok], startup: null, page: null }).filter(
+      (g) => g.goal.startsWith('reaction'),
+    );
+    assert.equal(met.met, true);
+    const late = { ...ok, reactionMs: { ...dist, max: 106 } };
+    const [missed] = evaluateGoals({
+      windows: [],
+      reaction: [late],
+      startup: null,
+      page: null,
+    }).filter((g) => g.goal.startsWith('reaction'));
+    assert.equal(missed.met, false);
+    assert.match(missed.by ?? '', /^1\.00 ms/);
+    const failed = { ...ok, failures: ['timeout'] };
+    const [withFailure] = evaluateGoals({
+      windows: [],
+      reaction: [failed],
+      startup: null,
+      page: null,
+    }).filter((g) => g.goal.startsWith('reaction'));
+    assert.equal(withFailure.met, false);
+  });
+
+  it('compares peak RSS with 120 MB and with Node-RED, start-up with 3 s, the page with 150 kB', () => {
+    const footprint = [
+      {
+        ...fakeWindow('cryopilot', 100, 20, {}),
+        footprintWindow: true,
+        usage: { ...fakeWindow('x', 0, 0, {}).usage, peakRssMb: 90 },
+      },
+      {
+        ...fakeWindow('node-red', 100, 20, {}),
+        footprintWindow: true,
+        usage: { ...fakeWindow('x', 0, 0, {}).usage, peakRssMb: 85 },
+      },
+    ];
+    const startup = {
+      periodMs: 100,
+      cryopilot: [
+        { firstSampleMs: 1200, httpReadyMs: 1100 },
+        { firstSampleMs: 3100, httpReadyMs: 3000 },
+      ],
+      relay: [],
+      'node-red': [],
+    };
+    const page = {
+      source: 'x',
+      rawBytes: 400_000,
+      gzipBytes: 149_000,
+      firstLiveValueMs: 500,
+      firstLiveValueBy: 'DOM',
+    };
+    const g = evaluateGoals({ windows: footprint, reaction: [], startup, page });
+    const rss = g.find((x) => x.goal.startsWith('service peak RSS'));
+    assert.equal(rss?.met, false);
+    assert.match(rss?.by ?? '', /above Node-RED/);
+    assert.equal(g.find((x) => x.goal.startsWith('start-up'))?.met, false);
+    assert.equal(g.find((x) => x.goal.startsWith('operator page'))?.met, true);
+  });
+});
+
+describe('markdown tables', () => {
+  it('are laid out exactly as Prettier formats them', async () => {
+    const table = markdownTable(
+      ['period', 'system', 'p99'],
+      [
+        [100, 'CryoPilot', 4.25],
+        [500, 'Node-RED → ws', 'n/a'],
+        [100, 'a|b', 1],
+      ],
+      ['right', 'left', 'right'],
+    );
+    assert.equal(await formatted(table + '\n', 'markdown'), table + '\n');
+  });
+});
+
+describe('README section', () => {
+  const markers = {
+    start: '<!-- s -->',
+    end: '<!-- e -->',
+    title: 'CryoPilot benchmark — 2026-11-22',
+  };
+
+  it('replaces only what is between the markers', () => {
+    const readme = '# R\n\nintro\n\n<!-- s -->\nold\n<!-- e -->\n\n## After\n';
+    const latest = '# CryoPilot benchmark — 2026-11-22\n<!-- s -->\n| new |\n<!-- e -->\nrest\n';
+    const out = replaceBetweenMarkers(readme, latest, markers);
+    assert.ok(out.startsWith('# R\n\nintro\n\n<!-- s -->'));
+    assert.ok(out.endsWith('<!-- e -->\n\n## After\n'));
+    assert.match(out, /Results of 2026-11-22/);
+    assert.match(out, /\| new \|/);
+    assert.doesNotMatch(out, /old|rest/);
+  });
+
+  it('refuses to guess when a marker is missing', () => {
+    assert.throws(
+      () => replaceBetweenMarkers('no markers', '<!-- s --><!-- e -->', markers),
+      /README\.md/,
+    );
+    assert.throws(
+      () => replaceBetweenMarkers('<!-- s --><!-- e -->', 'none', markers),
+      /latest\.md/,
+    );
+  });
+});
+
+describe('latency chart', () => {
+  it('draws one line per system and percentile in each period panel', () => {
+    const windows = ['cryopilot', 'relay', 'node-red'].flatMap((system) =>
+      [100, 500].flatMap((periodMs) =>
+        [1, 20, 200].map((n) => fakeWindow(system, periodMs, n, { p50: 1, p95: 2, p99: n / 10 })),
+      ),
+    );
+    const svg = latencyChartSvg(windows, 'title <&>');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.equal(svg.match(/<polyline /g)?.length, 3 * 3 * 2);
+    assert.match(svg, /sample period 100 ms/);
+    assert.match(svg, /sample period 500 ms/);
+    assert.match(svg, /title &lt;&amp;&gt;/);
+    assert.doesNotMatch(svg, /NaN|undefined/);
+  });
+
+  it('puts a round number at the top of the axis', () => {
+    assert.equal(niceCeiling(7.3), 10);
+    assert.equal(niceCeiling(17), 20);
+    assert.equal(niceCeiling(23), 25);
+    assert.equal(niceCeiling(0.42), 0.5);
+    assert.equal(niceCeiling(0), 1);
+  });
+});

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# `make setup`: makes the Compose stack secure by default.
+#  1. creates .env from .env.example when it does not exist;
+#  2. fills every empty secret in .env with a new random value (existing values are kept, so
+#     running it again changes nothing that works);
+#  3. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env.
+# No default password anywhere: a stack without `make setup` refuses to start (${VAR:?}).
+#
+# ENV_FILE, ENV_EXAMPLE and PASSWD_FILE override the paths (tests).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ENV_FILE="${ENV_FILE:-$ROOT/.env}"
+ENV_EXAMPLE="${ENV_EXAMPLE:-$ROOT/.env.example}"
+PASSWD_FILE="${PASSWD_FILE:-$ROOT/mosquitto/config/passwd}"
+MOSQUITTO_IMAGE="${MOSQUITTO_IMAGE:-eclipse-mosquitto:2.0.22}"
+
+# Every secret of the stack; each gets 48 random hex characters.
+SECRETS=(
+  ADMIN_PASSWORD
+  MQTT_PASSWORD
+  MQTT_READONLY_PASSWORD
+  MQTT_HEALTHCHECK_PASSWORD
+  INFLUXDB_ADMIN_PASSWORD
+  INFLUXDB_ADMIN_TOKEN
+  GRAFANA_INFLUX_PASSWORD
+  GRAFANA_ADMIN_PASSWORD
+)
+
+random_secret() {
+  if command -v openssl >/dev/null; then
+    openssl rand -hex 24
+  else
+    od -An -tx1 -N24 /dev/urandom | tr -d ' \n'
+  fi
+}
+
+value_of() { # NAME → its value in $ENV_FILE (empty when unset)
+  sed -n "s/^$1=//p" "$ENV_FILE" | tail -n 1
+}
+
+set_value() { # NAME VALUE (VALUE is hex or a plain word: safe for sed)
+  if grep -q "^$1=" "$ENV_FILE"; then
+    sed -i "s|^$1=.*|$1=$2|" "$ENV_FILE"
+  else
+    printf '%s=%s\n' "$1" "$2" >>"$ENV_FILE"
+  fi
+}
+
+host_i2c_gid() {
+  stat -c %g /dev/i2c-1 2>/dev/null || getent group i2c 2>/dev/null | cut -d: -f3 || true
+}
+
+if [ ! -f "$ENV_FILE" ]; then
+  cp "$ENV_EXAMPLE" "$ENV_FILE"
+  echo "created $ENV_FILE from $(basename "$ENV_EXAMPLE")"
+fi
+chmod 600 "$ENV_FILE"
+
+generated=0
+for name in "${SECRETS[@]}"; do
+  if [ -z "$(value_of "$name")" ]; then
+    set_value "$name" "$(random_secret)"
+    generated=$((generated + 1))
+  fi
+done
+[ -n "$(value_of DEVICE_ID)" ] || set_value DEVICE_ID "$(hostname -s | tr -c 'A-Za-z0-9_\n-' '-')"
+if [ -z "$(value_of I2C_GID)" ]; then
+  gid="$(host_i2c_gid)"
+  set_value I2C_GID "${gid:-998}"
+fi
+echo "$generated secret(s) generated in $ENV_FILE (existing values kept)"
+
+if [ ! -w "$(dirname "$PASSWD_FILE")" ]; then
+  # The broker's entrypoint made its config folder its own (uid 1883) at the first start.
+  echo "$(dirname "$PASSWD_FILE") belongs to the broker: run 'sudo make setup'" >&2
+  exit 1
+fi
+# Mosquitto password file: plaintext written to a private temp file, then hashed in place
+# (mosquitto_passwd -U), so no password ever appears on a command line.
+plain="$(mktemp "$(dirname "$PASSWD_FILE")/.passwd.XXXXXX")"
+trap 'rm -f "$plain"' EXIT
+chmod 600 "$plain"
+{
+  printf 'cryopilot:%s\n' "$(value_of MQTT_PASSWORD)"
+  printf 'reader:%s\n' "$(value_of MQTT_READONLY_PASSWORD)"
+  printf 'healthcheck:%s\n' "$(value_of MQTT_HEALTHCHECK_PASSWORD)"
+} >"$plain"
+if command -v mosquitto_passwd >/dev/null; then
+  mosquitto_passwd -U "$plain"
+elif command -v docker >/dev/null; then
+  dir="$(cd "$(dirname "$plain")" && pwd)"
+  docker run --rm --user "$(id -u):$(id -g)" -v "$dir:/work" "$MOSQUITTO_IMAGE" \
+    mosquitto_passwd -U "/work/$(basename "$plain")"
+else
+  echo "neither mosquitto_passwd nor docker found: install docker (see docs/pi-install.md)" >&2
+  exit 1
+fi
+mv "$plain" "$PASSWD_FILE"
+trap - EXIT
+echo "wrote $PASSWD_FILE (users cryopilot, reader, healthcheck)"

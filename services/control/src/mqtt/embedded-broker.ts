@@ -1,0 +1,80 @@
+import { createBroker } from 'aedes';
+import { createServer, Server, Socket } from 'node:net';
+
+/**
+ * The embedded default: an aedes broker (MQTT 3.1.1, in memory) on `embeddedHost:port`, so
+ * that `make run` needs nothing else. Started only when no broker URL is configured.
+ */
+export class EmbeddedBroker {
+  private broker: ReturnType<typeof createBroker> | null = null;
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly onError: (message: string) => void) {}
+
+  /** A broker listening on `host:port`; the error says which address could not be bound. */
+  static async start(
+    host: string,
+    port: number,
+    onError: (message: string) => void,
+  ): Promise<EmbeddedBroker> {
+    const broker = new EmbeddedBroker(onError);
+    try {
+      await broker.listen(host, port);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`embedded broker could not listen on ${host}:${port}: ${reason}`);
+    }
+    return broker;
+  }
+
+  /** Starts listening; rejects (with everything released) when the port cannot be bound. */
+  async listen(host: string, port: number): Promise<void> {
+    const broker = createBroker();
+    // Per-client protocol and socket errors are the clients' problem; they never stop the
+    // broker. Listening for them keeps an EventEmitter from throwing.
+    broker.on('clientError', (client, error) => {
+      this.onError(`embedded broker: client ${client?.id ?? '?'}: ${error.message}`);
+    });
+    broker.on('connectionError', (_client, error) => {
+      this.onError(`embedded broker: connection error: ${error.message}`);
+    });
+    const server = createServer((socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      broker.handle(socket);
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.removeListener('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      // Port taken or not allowed: release aedes' timers and report to the caller.
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      throw error;
+    }
+    server.on('error', (error) => this.onError(`embedded broker: ${error.message}`));
+    this.broker = broker;
+    this.server = server;
+  }
+
+  /** The bound port (useful when listening on port 0). */
+  get port(): number | null {
+    const address = this.server?.address();
+    return address && typeof address === 'object' ? address.port : null;
+  }
+
+  /** Disconnects every client and stops listening. */
+  async close(): Promise<void> {
+    const { broker, server } = this;
+    this.broker = null;
+    this.server = null;
+    if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MqttBridgeService } from './mqtt-bridge.service';
+import { MqttConnector } from './mqtt-connection';
+import { MqttJsConnector } from './mqtt-js-connector';
+
+/**
+ * MQTT and Home Assistant (design/interfaces.md, MQTT section): see `MqttBridgeService`.
+ * The transport is chosen here (`MqttConnector` → mqtt.js); tests of the feature talk to a
+ * real broker.
+ */
+@Module({
+  providers: [{ provide: MqttConnector, useClass: MqttJsConnector }, MqttBridgeService],
+  exports: [MqttBridgeService],
+})
+export class MqttModule {}

@@ -1,0 +1,88 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isHashedAsset, isServicePath, securityHeaders } from './security-headers';
+
+/** Placeholder in `index.html` (`<app-root ngCspNonce="…">`) replaced by each response's nonce. */
+export const NONCE_PLACEHOLDER = 'CSP_NONCE_PLACEHOLDER';
+const YEAR_S = 365 * 24 * 3600;
+
+/**
+ * Serves the built operator page at `/` from `uiDir`: hashed assets cached for a year, every
+ * other page path answered with `index.html` (the page's router takes over), security headers
+ * on every response (API included). `/api/*` and `/ws` are never touched. Without a build the
+ * API still works and `/` explains how to build the page.
+ */
+export function installWebPage(app: INestApplication, uiDir: string): void {
+  const page = new IndexPage(join(uiDir, 'index.html'));
+  const files = express.static(uiDir, {
+    index: false,
+    redirect: false,
+    setHeaders: (res, path) => {
+      res.setHeader(
+        'Cache-Control',
+        isHashedAsset(path) ? `public, max-age=${YEAR_S}, immutable` : 'no-cache',
+      );
+    },
+  });
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    for (const [name, value] of Object.entries(securityHeaders(null))) res.setHeader(name, value);
+    next();
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!isPageRequest(req)) return next();
+    files(req, res, next);
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!isPageRequest(req)) return next();
+    // A missing asset is a 404, never the page: HTML served as a script only confuses.
+    if (/\.[a-z0-9]+$/i.test(req.path)) return next();
+    page.send(res);
+  });
+}
+
+function isPageRequest(req: Request): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && !isServicePath(req.path);
+}
+
+/** `index.html`, read once it exists, sent with a fresh style nonce each time. */
+class IndexPage {
+  private readonly logger = new Logger(IndexPage.name);
+  private html: string | null = null;
+  private warned = false;
+
+  constructor(private readonly path: string) {
+    this.load();
+  }
+
+  send(res: Response): void {
+    const html = this.html ?? this.load();
+    res.setHeader('Cache-Control', 'no-cache');
+    if (html === null) {
+      res
+        .status(503)
+        .type('text/plain')
+        .send(
+          'The operator page is not built. Run `npm run build` (or `make build`), then reload.\n',
+        );
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    res.setHeader('Content-Security-Policy', securityHeaders(nonce)['Content-Security-Policy']);
+    res.status(200).type('text/html').send(html.replaceAll(NONCE_PLACEHOLDER, nonce));
+  }
+
+  private load(): string | null {
+    try {
+      this.html = readFileSync(this.path, 'utf8');
+    } catch {
+      // Not built yet (a fresh checkout running only the API): the page explains, the API works.
+      if (!this.warned) this.logger.warn(`operator page not built: ${this.path} is missing`);
+      this.warned = true;
+      this.html = null;
+    }
+    return this.html;
+  }
+}

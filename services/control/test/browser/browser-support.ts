@@ -1,0 +1,110 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { resolveUiDir } from '../../src/web/ui-dir';
+import { freePort, LocalServer } from '../support/servers/local-server';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const SERVICE_MAIN = resolve(__dirname, '../../dist/main.js');
+const USERS_CLI = resolve(__dirname, '../../dist/auth/users-cli.js');
+export const ADMIN_PASSWORD = 'browser-admin-password';
+export const SCREENSHOTS = resolve(__dirname, '../../../../test-artifacts/screenshots');
+
+/** Fails with what to do when the page or the service has not been built. */
+export function requireBuilds(): void {
+  const index = join(resolveUiDir(), 'index.html');
+  if (!existsSync(index)) {
+    throw new Error(`operator page not built (${index} missing): run \`npm run build\` first`);
+  }
+  if (!existsSync(SERVICE_MAIN)) {
+    throw new Error(`service not built (${SERVICE_MAIN} missing): run \`npm run build\` first`);
+  }
+}
+
+/** Debian's Chromium, headless; never a downloaded browser. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** The built service as a real process (simulated HAT, 60× plant speed, 100 ms samples). */
+export class ServiceProcess {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-browser-'));
+  private server: LocalServer | null = null;
+  port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.port ||= await freePort();
+    const mqttPort = await freePort();
+    const env = {
+      HARDWARE_DRIVER: 'simulated',
+      SIM_SPEED: '60',
+      SAMPLE_PERIOD_MS: '100',
+      HTTP_PORT: String(this.port),
+      DATA_DIR: this.dataDir,
+      DEVICE_ID: 'lab-dewar-1',
+      ADMIN_PASSWORD,
+      MQTT_EMBEDDED_PORT: String(mqttPort),
+    };
+    const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    this.server = new LocalServer({
+      command: 'env',
+      args: [...envArgs, process.execPath, SERVICE_MAIN],
+      aptPackage: 'nodejs',
+      isReady: async () => (await fetch(`${this.url}/api/health`)).ok,
+    });
+    await this.server.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+  }
+
+  get log(): string {
+    return this.server?.log ?? '';
+  }
+
+  /** `npm run users -- add <name> <role>` against this service's data directory. */
+  addUser(name: string, role: string, password: string): void {
+    execFileSync(process.execPath, [USERS_CLI, 'add', name, role, '--password-stdin'], {
+      input: password,
+      env: { ...process.env, DATA_DIR: this.dataDir, DEVICE_ID: 'lab-dewar-1' },
+    });
+  }
+}
+
+/** Signs in through the login form. */
+export async function signIn(page: Page, baseUrl: string, user: string, password: string) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel(/User name|Nom d'utilisateur/).fill(user);
+  await page.getByLabel(/Password|Mot de passe/).fill(password);
+  await page.getByRole('button', { name: /Sign in|Se connecter/ }).click();
+  await page
+    .getByTestId('connection')
+    .filter({ hasText: /Live|En direct/ })
+    .waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

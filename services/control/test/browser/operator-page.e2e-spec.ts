@@ -1,0 +1,243 @@
+/**
+ * The operator page in Debian's Chromium against the real service (built page, simulated
+ * HAT at 60× speed): login, live values, roles, valve commands, a wire break and its alarm,
+ * a service restart with the outage overlay and resync. Screenshots of the main views go to
+ * test-artifacts/screenshots (laptop and phone widths, English and French).
+ */
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  ADMIN_PASSWORD,
+  launchChromium,
+  requireBuilds,
+  screenshot,
+  ServiceProcess,
+  signIn,
+} from './browser-support';
+
+const LAPTOP = { width: 1366, height: 860 };
+const PHONE = { width: 360, height: 740 };
+const OPERATOR_PASSWORD = 'operator-password-1';
+const VIEWER_PASSWORD = 'viewer-password-1';
+
+let browser: Browser;
+const service = new ServiceProcess();
+
+beforeAll(async () => {
+  requireBuilds();
+  await service.start();
+  service.addUser('olga', 'operator', OPERATOR_PASSWORD);
+  service.addUser('victor', 'viewer', VIEWER_PASSWORD);
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await service.stop();
+});
+
+async function newPage(viewport = LAPTOP, locale = 'en-GB'): Promise<[BrowserContext, Page]> {
+  const context = await browser.newContext({ viewport, locale });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  return [context, page];
+}
+
+const tile = (page: Page, id: string) => page.locator(`app-process-tile[data-channel="${id}"]`);
+const numberIn = async (page: Page, id: string) =>
+  Number((await tile(page, id).locator('.num').textContent())?.replace(',', '.'));
+
+describe('operator page', () => {
+  it('logs in and shows live values', async () => {
+    const [context, page] = await newPage();
+    await page.goto(`${service.url}/`);
+    await page.waitForURL(/\/login$/);
+    await screenshot(page, 'login-laptop-en');
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
+    await expectText(page.locator('.device'), 'lab-dewar-1');
+    // Values move: the plant drains at 60× speed, so the level changes within seconds.
+    await tile(page, 'ln2_level').locator('.num').waitFor();
+    const first = await numberIn(page, 'ln2_level');
+    await waitUntil(async () => (await numberIn(page, 'ln2_level')) !== first, 15_000);
+    await tile(page, 'o2_1').locator('.num').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1500); // a full trend line for the screenshot
+    await screenshot(page, 'dashboard-laptop-en');
+    await context.close();
+  }, 60_000);
+
+  it('viewer cannot command: buttons disabled with the reason, forged command refused', async () => {
+    const [context, page] = await newPage();
+    await signIn(page, service.url, 'victor', VIEWER_PASSWORD);
+    await expectDisabled(page.getByTestId('valve-open'));
+    await expectDisabled(page.getByTestId('valve-close'));
+    await expectText(page.locator('#why-open'), 'viewer');
+    // A hand-made command on the page's own WebSocket (the viewer's cookie rides along).
+    const wsUrl = `${service.url.replace('http', 'ws')}/ws`;
+    const result = await page.evaluate(
+      (url) =>
+        new Promise<unknown>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () =>
+            ws.send(
+              JSON.stringify({
+                type: 'command',
+                id: 'forged',
+                name: 'valve.open',
+                args: {},
+                ts: new Date().toISOString(),
+              }),
+            );
+          ws.onmessage = (event) => {
+            const message = JSON.parse(event.data as string) as { type: string };
+            if (message.type === 'command-result') resolve(message);
+          };
+        }),
+      wsUrl,
+    );
+    expect(result).toMatchObject({ id: 'forged', ok: false, error: { code: 'forbidden' } });
+    await context.close();
+  }, 60_000);
+
+  it('operator switches to manual, opens and closes the valve and sees the result', async () => {
+    const [context, page] = await newPage();
+    await signIn(page, service.url, 'olga', OPERATOR_PASSWORD);
+    await waitUntil(
+      async () => (await page.locator('#why-open').textContent())?.includes('manual') ?? false,
+      20_000,
+    );
+    await page.getByRole('button', { name: 'Manual' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await expectText(page.getByTestId('valve-mode'), 'Manual');
+    await page.getByTestId('valve-open').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await expectText(page.getByTestId('valve-state'), 'OPEN');
+    await expectText(page.getByTestId('valve-feedback'), 'Done');
+    await screenshot(page, 'valve-open-laptop-en');
+    await page.getByTestId('valve-close').click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await expectText(page.getByTestId('valve-state'), 'CLOSED');
+    await page.getByRole('button', { name: 'Auto' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await expectText(page.getByTestId('valve-mode'), 'Auto');
+    await context.close();
+  }, 60_000);
+
+  it('a wire break shows BAD and raises an alarm that the operator acknowledges', async () => {
+    const [context, page] = await newPage();
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
+    await context.request.post(`${service.url}/api/sim/fault`, {
+      data: { channel: 'ln2_level', fault: 'open-circuit' },
+    });
+    try {
+      await expectText(tile(page, 'ln2_level').getByTestId('quality'), 'BAD');
+      expect(await tile(page, 'ln2_level').locator('.num').count()).toBe(0);
+      const alarm = page.locator('li[data-alarm="level_sensor_fault"]');
+      await expectText(alarm, 'active, unacknowledged');
+      await screenshot(page, 'wire-break-laptop-en');
+      await alarm.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByRole('dialog').getByLabel('Comment').fill('checking the cable');
+      await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+      await expectText(alarm, 'active, acknowledged');
+      await expectText(alarm, 'checking the cable');
+      // The same views at phone width and in French.
+      await page.setViewportSize(PHONE);
+      await screenshot(page, 'wire-break-phone-en');
+      await page.getByRole('button', { name: 'FR', exact: true }).click();
+      await expectText(tile(page, 'ln2_level').getByTestId('quality'), 'DÉFAUT');
+      await screenshot(page, 'wire-break-phone-fr');
+      await page.setViewportSize(LAPTOP);
+      await screenshot(page, 'dashboard-laptop-fr');
+      await page.getByRole('link', { name: 'Consignes' }).click();
+      await page.locator('input[name="fillStopPct"]').fill('10');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await expectText(page.getByTestId('setpoints-feedback'), 'fillStopPct');
+      await screenshot(page, 'setpoints-laptop-fr');
+      await page.getByRole('button', { name: 'EN', exact: true }).click();
+      await page.getByRole('link', { name: 'Diagnostics' }).click();
+      await expectText(page.getByTestId('firmware'), '04.11');
+      await screenshot(page, 'diagnostics-laptop-en');
+      await page.getByRole('link', { name: 'Audit' }).click();
+      await expectText(page.locator('table'), 'alarm.ack');
+      await screenshot(page, 'audit-laptop-en');
+      await page.setViewportSize(PHONE);
+      await page.getByRole('link', { name: 'Plant' }).click();
+    } finally {
+      await context.request.post(`${service.url}/api/sim/fault`, { data: { fault: 'none' } });
+    }
+    await expectText(tile(page, 'ln2_level').locator('.num'), /\d/);
+    await screenshot(page, 'dashboard-phone-en');
+    await context.close();
+  }, 90_000);
+
+  it('service restart: overlay, controls blocked, nothing replayed, then a fresh start', async () => {
+    const [context, page] = await newPage();
+    await signIn(page, service.url, 'olga', OPERATOR_PASSWORD);
+    await service.stop();
+    const overlay = page.getByTestId('overlay');
+    await expectText(overlay, 'Connection lost — values are not live');
+    await expectText(page.getByTestId('connection'), 'Reconnecting');
+    await screenshot(page, 'overlay-laptop-en');
+    // A click during the outage reaches nothing: the page under the overlay is inert.
+    await page
+      .getByTestId('valve-close')
+      .click({ force: true, timeout: 2000 })
+      .catch(() => undefined);
+    const outageEnded = new Date().toISOString();
+    await service.start();
+    // Sessions live in memory: the restarted service asks for a new login, then resyncs.
+    await page.waitForURL(/\/login$/, { timeout: 30_000 });
+    await expectText(page.locator('.notice'), 'session ended');
+    await signIn(page, service.url, 'olga', OPERATOR_PASSWORD);
+    await expect(overlay.count()).resolves.toBe(0);
+    await tile(page, 'ln2_level').locator('.num').waitFor();
+    await page.waitForTimeout(1000);
+    const audit = await context.request.get(`${service.url}/api/audit?limit=50`, {
+      headers: { cookie: await adminCookie() },
+    });
+    const records = (await audit.json()) as Array<{ ts: string; user: string }>;
+    expect(records.filter((r) => r.user === 'olga' && r.ts >= outageEnded)).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
+
+async function adminCookie(): Promise<string> {
+  const res = await fetch(`${service.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  return (res.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function expectText(
+  locator: ReturnType<Page['locator']>,
+  text: string | RegExp,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await waitUntil(async () => {
+    const content =
+      (await locator
+        .first()
+        .textContent()
+        .catch(() => null)) ?? '';
+    return typeof text === 'string' ? content.includes(text) : text.test(content);
+  }, timeoutMs).catch(async () => {
+    const content = await locator
+      .first()
+      .textContent()
+      .catch(() => '(none)');
+    throw new Error(`expected ${String(text)} in: ${content}`);
+  });
+}
+
+async function expectDisabled(locator: ReturnType<Page['locator']>): Promise<void> {
+  await waitUntil(() => locator.isDisabled());
+}
