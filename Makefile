@@ -16,7 +16,7 @@ endif
 -include mk/*.mk
 
 help:
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 # `npm install` (not `npm ci`) on purpose: it installs the versions pinned in package-lock.json,
 # but tolerates a lock file without the other platforms' optional binaries (@swc/core,

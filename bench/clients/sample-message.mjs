@@ -46,6 +46,28 @@ export function missingSamples(clientSeqs, firstSeq, lastSeq) {
 }
 
 /**
+ * Samples the clients of one window did not get. The window starts and stops for all clients
+ * at one instant, which can fall in the middle of one sample's fan-out, so a sample at either
+ * edge may reach only some of them while recording: only the seq range every client recorded
+ * counts. A client that recorded nothing missed the whole range the others saw.
+ * @param {number[][]} seqsPerClient
+ * @returns {number}
+ */
+export function missingAcrossClients(seqsPerClient) {
+  const ranges = seqsPerClient
+    .filter((seqs) => seqs.length > 0)
+    .map((seqs) => [Math.min(...seqs), Math.max(...seqs)]);
+  if (ranges.length === 0) return 0;
+  const first = Math.max(...ranges.map(([lo]) => lo));
+  const last = Math.min(...ranges.map(([, hi]) => hi));
+  const union = Math.max(...ranges.map(([, hi]) => hi)) - Math.min(...ranges.map(([lo]) => lo)) + 1;
+  return seqsPerClient.reduce(
+    (sum, seqs) => sum + (seqs.length === 0 ? union : missingSamples(seqs, first, last)),
+    0,
+  );
+}
+
+/**
  * Deviation of the interval between consecutive samples from the period, ms: how irregular the
  * acquisition was (1 ms resolution of `ts`). Pairs with a gap in seq are skipped.
  * @param {{ seq: number, tsMs: number }[]} stamps in arrival order

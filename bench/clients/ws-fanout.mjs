@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { wallNowMs } from '../lib/wall-clock.mjs';
-import { missingSamples, sampleStamp } from './sample-message.mjs';
+import { missingAcrossClients, sampleStamp } from './sample-message.mjs';
 
 /**
  * N WebSocket clients in this process, standing in for N browsers. Each stamps every message
@@ -72,21 +72,13 @@ export class WsFanout {
   stopRecording() {
     this.recording = false;
     if (this.error) throw this.error;
-    let first = Infinity;
-    let last = -Infinity;
     let samples = 0;
     let wireBytes = 0;
     for (const client of this.clients) {
-      for (const seq of client.seqs) {
-        first = Math.min(first, seq);
-        last = Math.max(last, seq);
-      }
       samples += client.seqs.length;
       wireBytes += (client.tcp?.bytesRead ?? 0) - client.bytesAtStart;
     }
-    const missing = samples
-      ? this.clients.reduce((sum, c) => sum + missingSamples(c.seqs, first, last), 0)
-      : 0;
+    const missing = missingAcrossClients(this.clients.map((c) => c.seqs));
     return {
       clients: this.clients.length,
       latenciesMs: this.latencies,

@@ -1,5 +1,5 @@
 // @ts-check
-import { fmt } from './goals.mjs';
+import { fmt } from './format-numbers.mjs';
 import { markdownTable } from './markdown-table.mjs';
 import { n, SYSTEM_LABEL } from './report-format.mjs';
 
@@ -45,10 +45,20 @@ export function jitterSection(windows) {
     '',
     '"tick lateness" is `GET /api/diagnostics` `controlLoop.jitterMs` (last 1000 ticks, read at',
     'the end of the window); "interval error" is the deviation of the interval between two',
-    'consecutive samples’ `ts` from the period, over the window’s own samples (1 ms resolution).',
+    'consecutive samples’ `ts` from the period, over the window’s own samples (1 ms resolution);',
+    '"while connecting" is the same while the clients connected and got their snapshots.',
     '',
     markdownTable(
-      ['period', 'clients', 'tick lateness p50', 'p99', 'max', 'interval error p99', 'max'],
+      [
+        'period',
+        'clients',
+        'tick lateness p50',
+        'p99',
+        'max',
+        'interval error p99',
+        'max',
+        'while connecting max',
+      ],
       own.map((w) => [
         w.periodMs,
         w.clients,
@@ -57,8 +67,9 @@ export function jitterSection(windows) {
         fmt(w.loopJitterMs.max, ''),
         n(w.sampleIntervalDeviationMs.p99),
         n(w.sampleIntervalDeviationMs.max),
+        n(w.connectIntervalDeviationMs.max),
       ]),
-      ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
+      ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
     '',
   ];

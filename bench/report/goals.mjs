@@ -1,4 +1,7 @@
 // @ts-check
+import { fmt, over } from './format-numbers.mjs';
+import { fanoutReason, latencyReason, memoryReason, reactionReason } from './goal-reasons.mjs';
+
 /**
  * The issue's goals, checked against one run's results. Targets are never adjusted here: a
  * miss is reported with how far off it is. Pure.
@@ -10,6 +13,7 @@
  * @property {string} measured what this run measured
  * @property {boolean | null} met null when the run did not measure it
  * @property {string} [by] for a miss: by how much
+ * @property {string} [why] for a miss: what the run's own figures say about the cause
  */
 
 /** @typedef {import('./result-types.mjs').Distribution} Dist */
@@ -20,18 +24,8 @@ const RSS_LIMIT_MB = 120;
 const STARTUP_LIMIT_MS = 3_000;
 const FANOUT_P99_LIMIT_MS = 50;
 
-/** @param {number | null | undefined} v @param {string} [unit] */
-export const fmt = (v, unit = ' ms') =>
-  v === null || v === undefined ? 'n/a' : `${round(v)}${unit}`;
-/** @param {number} v */
-const round = (v) =>
-  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
-/** @param {number} value @param {number} limit @param {string} unit */
-const over = (value, limit, unit) =>
-  `${round(value - limit)}${unit} (+${((100 * (value - limit)) / limit).toFixed(0)} %)`;
-
 /**
- * @param {Pick<import('./result-types.mjs').BenchResults, 'windows' | 'reaction' | 'startup' | 'page'>} results
+ * @param {Pick<import('./result-types.mjs').BenchResults, 'windows' | 'serviceMemory' | 'reaction' | 'startup' | 'page'>} results
  * @returns {Goal[]}
  */
 export function evaluateGoals(results) {
@@ -45,11 +39,14 @@ export function evaluateGoals(results) {
 
   const periods = [...new Set(results.windows.map((w) => w.periodMs))];
   for (const periodMs of periods) {
-    const [cp, relay, red] = ['cryopilot', 'relay', 'node-red'].map(
-      (s) => find(s, periodMs, 20)?.latencyMs.p99 ?? null,
+    const [cpWindow, relayWindow, redWindow] = ['cryopilot', 'relay', 'node-red'].map((s) =>
+      find(s, periodMs, 20),
     );
     const goal = `sample→browser p99 at 20 clients (${periodMs} ms) ≤ bare relay p99 and ≤ ½ Node-RED p99`;
-    if (cp === null || relay === null || red === null) {
+    const cp = cpWindow?.latencyMs.p99 ?? null;
+    const relay = relayWindow?.latencyMs.p99 ?? null;
+    const red = redWindow?.latencyMs.p99 ?? null;
+    if (!cpWindow || !relayWindow || !redWindow || cp === null || relay === null || red === null) {
       goals.push({ goal, measured: 'not measured', met: null });
       continue;
     }
@@ -60,7 +57,12 @@ export function evaluateGoals(results) {
       goal,
       measured: `CryoPilot ${fmt(cp)}, relay ${fmt(relay)}, Node-RED ${fmt(red)}`,
       met: misses.length === 0,
-      ...(misses.length ? { by: misses.join('; ') } : {}),
+      ...(misses.length
+        ? {
+            by: misses.join('; '),
+            why: latencyReason({ cp: cpWindow, relay: relayWindow, red: redWindow }),
+          }
+        : {}),
     });
   }
 
@@ -73,13 +75,18 @@ export function evaluateGoals(results) {
     const p99 = fan.latencyMs.p99 ?? Infinity;
     const jitter = (/** @type {WindowRecord | undefined} */ w) =>
       w
-        ? `tick lateness p99 ${fmt(w.loopJitterMs.p99)} / max ${fmt(w.loopJitterMs.max)}, interval error p99 ${fmt(w.sampleIntervalDeviationMs.p99)}`
+        ? `tick lateness p99 ${fmt(w.loopJitterMs.p99)} / max ${fmt(w.loopJitterMs.max)}, ` +
+          `interval error p99 ${fmt(w.sampleIntervalDeviationMs.p99)} / max ` +
+          `${fmt(w.sampleIntervalDeviationMs.max)} (while connecting: max ` +
+          `${fmt(w.connectIntervalDeviationMs.max)})`
         : 'n/a';
     goals.push({
       goal: fanGoal,
       measured: `p99 ${fmt(p99)}; jitter at 200 clients: ${jitter(fan)}; at 1 client: ${jitter(idle)}`,
       met: p99 < FANOUT_P99_LIMIT_MS,
-      ...(p99 < FANOUT_P99_LIMIT_MS ? {} : { by: over(p99, FANOUT_P99_LIMIT_MS, ' ms') }),
+      ...(p99 < FANOUT_P99_LIMIT_MS
+        ? {}
+        : { by: over(p99, FANOUT_P99_LIMIT_MS, ' ms'), why: fanoutReason(fan) }),
     });
   }
 
@@ -104,16 +111,20 @@ export function evaluateGoals(results) {
       met,
       ...(met
         ? {}
-        : { by: worst > limit ? over(worst, limit, ' ms') : `${r.failures.length} trials failed` }),
+        : {
+            by: worst > limit ? over(worst, limit, ' ms') : `${r.failures.length} trials failed`,
+            why: reactionReason(r),
+          }),
     });
   }
 
   const footprint = (/** @type {string} */ s) =>
     results.windows.find((w) => w.system === s && w.footprintWindow);
-  const cpRss = footprint('cryopilot')?.usage.peakRssMb ?? null;
+  const cpFootprint = footprint('cryopilot');
+  const cpRss = cpFootprint?.usage.peakRssMb ?? null;
   const redRss = footprint('node-red')?.usage.peakRssMb ?? null;
   const rssGoal = 'service peak RSS < 120 MB and < Node-RED’s';
-  if (cpRss === null) {
+  if (cpRss === null || !cpFootprint) {
     goals.push({ goal: rssGoal, measured: 'not measured', met: null });
   } else {
     const misses = [];
@@ -124,7 +135,9 @@ export function evaluateGoals(results) {
       goal: rssGoal,
       measured: `CryoPilot ${fmt(cpRss, ' MB')}, Node-RED ${fmt(redRss, ' MB')}`,
       met: misses.length === 0 && redRss !== null,
-      ...(misses.length ? { by: misses.join('; ') } : {}),
+      ...(misses.length
+        ? { by: misses.join('; '), why: memoryReason(cpFootprint, results.serviceMemory) }
+        : {}),
     });
   }
 

@@ -49,6 +49,7 @@ export function renderMarkdown(r, chartFile) {
       r.goals.map((g) => [g.goal, g.measured, verdict(g.met) + (g.by ? `: ${g.by}` : '')]),
     ),
     '',
+    ...whyLines(r.goals),
     '### Sample → WebSocket client latency (ms)',
     '',
     'Receive time in the client − the sample’s acquisition `ts` (same machine, same clock). For the',
@@ -113,4 +114,20 @@ function latencyTable(windows) {
       'right',
     ],
   );
+}
+
+/**
+ * What the figures say about each missed goal, as a list under the goals table.
+ * @param {import('./goals.mjs').Goal[]} goals
+ * @returns {string[]}
+ */
+function whyLines(goals) {
+  const missed = goals.filter((g) => g.met === false && g.why);
+  if (missed.length === 0) return [];
+  return [
+    'Why the missed goals were missed, from this run’s figures:',
+    '',
+    ...missed.map((g) => `- ${g.goal}: ${g.why}.`),
+    '',
+  ];
 }

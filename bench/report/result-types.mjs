@@ -33,7 +33,8 @@
  * @property {number} payloadBytesPerSample
  * @property {Distribution} mqttLatencyMs sample → MQTT subscriber, same window
  * @property {Distribution | null} mqttToWsHopMs peers only
- * @property {Distribution} sampleIntervalDeviationMs
+ * @property {Distribution} sampleIntervalDeviationMs |Δts − period| during the window
+ * @property {Distribution} connectIntervalDeviationMs the same while the clients connected
  * @property {{ p50: number, p99: number, max: number, samples: number }} loopJitterMs
  * @property {Usage} usage the system's process
  * @property {Usage} serviceUsage the CryoPilot service (the peers' source)

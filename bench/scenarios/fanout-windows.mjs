@@ -126,8 +126,11 @@ async function runWindow({ system, target, service, recorder, spec, warmupS }) {
   const periodMs = service.options.periodMs;
   const fanout = new WsFanout(target.wsUrl, spec.clients, target.headers);
   try {
+    // The samples' timing while the clients connect and get their snapshots, too.
+    recorder.startRecording();
     await fanout.open();
     await sleep(warmupS * 1000);
+    const connectDeviations = intervalDeviations(recorder.stamps, periodMs);
     calibrateWallClock();
     const hz = clockTicksPerSecond();
     const before = readProcessUsage(target.pid);
@@ -166,6 +169,7 @@ async function runWindow({ system, target, service, recorder, spec, warmupS }) {
       payloadBytesPerSample: Math.round(ws.payloadBytesPerSample),
       mqttLatencyMs: roundDistribution(summarize(recorder.latenciesMs)),
       mqttToWsHopMs: system === 'cryopilot' ? null : roundDistribution(summarize(hops)),
+      connectIntervalDeviationMs: roundDistribution(summarize(connectDeviations)),
       sampleIntervalDeviationMs: roundDistribution(
         summarize(intervalDeviations(recorder.stamps, periodMs)),
       ),

@@ -1,12 +1,26 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateGoals } from '../report/goals.mjs';
+import { evaluateGoals as evaluate } from '../report/goals.mjs';
 import { markdownTable } from '../report/markdown-table.mjs';
 import { replaceBetweenMarkers } from '../report/readme-section.mjs';
 import { latencyChartSvg, niceCeiling } from '../report/svg-chart.mjs';
 import { formatted } from '../report/write-results.mjs';
 import { fakeWindow } from './support/fake-results.mjs';
+
+/**
+ * @param {Partial<Parameters<typeof evaluate>[0]>} results
+ */
+function evaluateGoals(results) {
+  return evaluate({
+    windows: [],
+    serviceMemory: [],
+    reaction: [],
+    startup: null,
+    page: null,
+    ...results,
+  });
+}
 
 describe('goals', () => {
   const windows = [
@@ -26,6 +40,27 @@ describe('goals', () => {
     const fan = goals.find((g) => g.goal.startsWith('200 clients'));
     assert.equal(fan?.met, false);
     assert.match(fan?.by ?? '', /10\.0 ms \(\+20 %\)/);
+  });
+
+  it('explains a miss against Node-RED with the peers’ own hop times', () => {
+    const hop = (/** @type {number} */ p99) => ({
+      count: 9,
+      p50: 1,
+      p95: 1,
+      p99,
+      max: p99,
+      mean: 1,
+    });
+    const cp = { ...fakeWindow('cryopilot', 100, 20, { p99: 4 }), mqttLatencyMs: hop(3.9) };
+    const relay = { ...fakeWindow('relay', 100, 20, { p99: 5 }), mqttToWsHopMs: hop(2.5) };
+    const red = { ...fakeWindow('node-red', 100, 20, { p99: 7 }), mqttToWsHopMs: hop(3) };
+    const [goal] = evaluateGoals({ windows: [cp, relay, red] });
+    assert.equal(goal.met, false);
+    assert.match(
+      goal.why ?? '',
+      /Node-RED’s own MQTT → WebSocket hop p99 is 3\.00 ms against the bare relay’s 2\.50 ms, .* ½ Node-RED’s p99 is 3\.50 ms, below the bare relay’s own p99 \(5\.00 ms\)/,
+    );
+    assert.match(goal.why ?? '', /below the sample → MQTT subscriber p99 .* \(3\.90 ms\)/);
   });
 
   it('marks what the run did not measure as such, never as met', () => {
@@ -67,6 +102,11 @@ describe('goals', () => {
       page: null,
     }).filter((g) => g.goal.startsWith('reaction'));
     assert.equal(withFailure.met, false);
+    const lateTick = { ...late, waitForAcquisitionMs: { ...dist, max: 105.5 } };
+    const [slow] = evaluateGoals({ reaction: [lateTick] }).filter((g) =>
+      g.goal.startsWith('reaction'),
+    );
+    assert.match(slow.why ?? '', /came 106 ms after it — later than one period .*: a late tick/);
   });
 
   it('compares peak RSS with 120 MB and with Node-RED, start-up with 3 s, the page with 150 kB', () => {
@@ -98,10 +138,21 @@ describe('goals', () => {
       firstLiveValueMs: 500,
       firstLiveValueBy: 'DOM',
     };
-    const g = evaluateGoals({ windows: footprint, reaction: [], startup, page });
+    const serviceMemory = [
+      {
+        periodMs: 100,
+        httpReady: { rssMb: 60, peakRssMb: 80 },
+        afterLogin: { rssMb: 61, peakRssMb: 90 },
+      },
+    ];
+    const g = evaluateGoals({ windows: footprint, serviceMemory, reaction: [], startup, page });
     const rss = g.find((x) => x.goal.startsWith('service peak RSS'));
     assert.equal(rss?.met, false);
     assert.match(rss?.by ?? '', /above Node-RED/);
+    assert.match(
+      rss?.why ?? '',
+      /20\.0 MB above RSS when the API first answers .* rises to 90\.0 MB/,
+    );
     assert.equal(g.find((x) => x.goal.startsWith('start-up'))?.met, false);
     assert.equal(g.find((x) => x.goal.startsWith('operator page'))?.met, true);
   });

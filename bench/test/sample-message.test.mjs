@@ -1,7 +1,12 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { intervalDeviations, missingSamples, sampleStamp } from '../clients/sample-message.mjs';
+import {
+  intervalDeviations,
+  missingAcrossClients,
+  missingSamples,
+  sampleStamp,
+} from '../clients/sample-message.mjs';
 
 const TS = '2026-11-22T10:00:00.123Z';
 
@@ -41,6 +46,36 @@ describe('missing samples', () => {
     assert.equal(missingSamples([3], 1, 5), 4);
     assert.equal(missingSamples([1, 1, 2], 1, 2), 0);
     assert.equal(missingSamples([0, 9], 1, 5), 5);
+  });
+});
+
+describe('samples missed across the clients of a window', () => {
+  it('ignores a sample at the window edge that only some clients recorded', () => {
+    // The window opened during the fan-out of sample 10 and closed during that of sample 14.
+    assert.equal(
+      missingAcrossClients([
+        [10, 11, 12, 13, 14],
+        [11, 12, 13],
+        [11, 12, 13, 14],
+      ]),
+      0,
+    );
+  });
+
+  it('counts samples missing inside the common range, per client', () => {
+    assert.equal(
+      missingAcrossClients([
+        [10, 11, 12, 13],
+        [10, 13],
+        [11, 12, 13],
+      ]),
+      2,
+    );
+  });
+
+  it('counts a client that got nothing as missing everything the others saw', () => {
+    assert.equal(missingAcrossClients([[5, 6, 7], []]), 3);
+    assert.equal(missingAcrossClients([[], []]), 0);
   });
 });
 

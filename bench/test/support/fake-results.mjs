@@ -24,6 +24,7 @@ export function fakeWindow(system, periodMs, clients, latency) {
     mqttLatencyMs: dist,
     mqttToWsHopMs: null,
     sampleIntervalDeviationMs: dist,
+    connectIntervalDeviationMs: dist,
     loopJitterMs: { p50: 0, p99: 1, max: 2, samples: 100 },
     usage: { windowS: 10, cpuS: 1, cpuPctOfOneCore: 10, rssMb: 50, peakRssMb: 60 },
     serviceUsage: { windowS: 10, cpuS: 1, cpuPctOfOneCore: 10, rssMb: 50, peakRssMb: 60 },

@@ -1,24 +1,15 @@
 /** Start-up, shutdown and persistence of the real service (simulated HAT). */
 import type { StateSnapshot } from '@cryopilot/protocol';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { I2cBus } from '../src/hardware/i2c-bus';
 import { ValveOutput } from '../src/hardware/valve-output';
+import { freePort } from './support/servers/local-server';
 import { eventually, startTestApp } from './support/test-app';
 
 const MAIN = resolve(__dirname, '../dist/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 describe('shutdown during a fill', () => {
   it('closing the app (what SIGTERM triggers) drives the valve safe before the bus closes', async () => {
@@ -52,6 +43,7 @@ describe('shutdown during a fill', () => {
         CRYOPILOT_CONFIG: configPath,
         DATA_DIR: dir,
         HTTP_PORT: String(port),
+        MQTT_EMBEDDED_PORT: String(await freePort()),
         SIM_SPEED: '120',
         ADMIN_PASSWORD: 'process-test-password',
       },
@@ -89,7 +81,12 @@ describe('shutdown during a fill', () => {
       'samplePeriodMs: 5\nvalve: { kind: od-switch, channel: 9 }\nsetpoints: { fillStartPct: 90 }\n',
     );
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, CRYOPILOT_CONFIG: configPath, DATA_DIR: dir },
+      env: {
+        ...process.env,
+        CRYOPILOT_CONFIG: configPath,
+        DATA_DIR: dir,
+        MQTT_EMBEDDED_PORT: String(await freePort()),
+      },
     });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -6,7 +6,6 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG } from '../app/app.tokens';
-import { Clock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
 import { ControlLoopService } from '../control/control-loop.service';
 import { FatalHealthJudge } from './fatal-health';
@@ -30,7 +29,6 @@ export class FatalHealthWatch implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly clock: Clock,
     private readonly control: ControlLoopService,
   ) {}
 
@@ -49,7 +47,8 @@ export class FatalHealthWatch implements OnApplicationBootstrap, OnApplicationSh
 
   private check(judge: FatalHealthJudge): void {
     const health = this.control.loop.health();
-    const now = this.clock.monoMs();
+    // Real elapsed time, also when the simulator accelerates the control clock.
+    const now = performance.now();
     if (health.ticks !== this.lastTickCount) {
       this.lastTickCount = health.ticks;
       this.lastTickMono = now;

@@ -115,10 +115,39 @@ describe('MqttLink', () => {
       down: () => undefined,
     });
     sut.start();
+    await jest.advanceTimersByTimeAsync(0); // the attempt is under way
     const stopping = sut.stop();
     resolve(late);
     await jest.advanceTimersByTimeAsync(0);
     expect(await stopping).toBeNull();
     expect(late.closedGracefully).toBe(false);
+  });
+
+  it('turns a connector or option builder that throws into a failed attempt, never a crash', async () => {
+    const reasons: string[] = [];
+    const throwing: MqttConnector = {
+      connect: () => {
+        throw new Error('unsupported protocol');
+      },
+    };
+    const sut = new MqttLink(throwing, options, new ReconnectBackoff(), {
+      up: () => undefined,
+      down: (reason) => reasons.push(reason),
+    });
+    sut.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(reasons).toEqual(['unsupported protocol']);
+    await sut.stop();
+    const unreadable = new MqttLink(
+      new ScriptedConnector(() => new ScriptedConnection()),
+      () => {
+        throw new Error('ENOENT: ca.pem');
+      },
+      new ReconnectBackoff(),
+      { up: () => undefined, down: (reason) => reasons.push(reason) },
+    );
+    unreadable.start();
+    expect(reasons.at(-1)).toBe('ENOENT: ca.pem');
+    await unreadable.stop();
   });
 });

@@ -197,11 +197,9 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /** The outbox itself logs each drop (oldest first, with the running total) through our logger. */
   private onDropped(count: number): void {
     this.overflow.dropped(count);
-    this.logger.error(
-      `telemetry outbox full (${this.config.telemetry.outbox.maxMb} MB): ${count} oldest line(s) dropped, ${this.outbox?.stats().dropped ?? count} in total`,
-    );
     // The alarm condition is applied by the next tick (the loop may not even run yet).
   }
 

@@ -28,6 +28,12 @@ const SECRETS = /SECRETS=\(\n([\s\S]*?)\n\)/
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'cryopilot-compose-'))));
+beforeAll(() => {
+  // `make setup` hashes the MQTT passwords with the host's mosquitto_passwd (here: no Docker).
+  if (spawnSync('sh', ['-c', 'command -v mosquitto_passwd']).status !== 0) {
+    throw new Error('mosquitto_passwd not found: apt-get install mosquitto');
+  }
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runSetup(envFile: string) {

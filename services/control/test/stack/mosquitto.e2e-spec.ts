@@ -36,6 +36,9 @@ function readEnv(path: string): Record<string, string> {
 }
 
 beforeAll(async () => {
+  if (spawnSync('sh', ['-c', 'command -v mosquitto_passwd']).status !== 0) {
+    throw new Error('mosquitto_passwd not found: apt-get install mosquitto');
+  }
   dir = mkdtempSync(join(tmpdir(), 'cryopilot-mosquitto-'));
   mkdirSync(join(dir, 'data'));
   // `make setup`: secrets into .env, then the hashed password file.
@@ -168,6 +171,11 @@ describe('provisioned Mosquitto config, password file and ACL', () => {
   });
 
   it('the container health check (a publish/subscribe round trip) passes against it', () => {
+    for (const tool of ['mosquitto_sub', 'mosquitto_pub']) {
+      if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+        throw new Error(`${tool} not found: apt-get install mosquitto-clients`);
+      }
+    }
     const result = spawnSync('sh', [join(ROOT, 'mosquitto/healthcheck.sh')], {
       env: {
         ...process.env,

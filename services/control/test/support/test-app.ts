@@ -8,6 +8,7 @@ import { createApp } from '../../src/app/create-app';
 import { UsersStore } from '../../src/auth/users-store';
 import { SystemClock } from '../../src/clock/clock';
 import { AppConfig, appConfigSchema } from '../../src/config/config.schema';
+import { freePort } from './servers/local-server';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 export const PASSWORD = 'a-long-enough-password';
@@ -35,6 +36,8 @@ export async function startTestApp(
     deviceId: 'e2e',
     samplePeriodMs: 100,
     dataDir,
+    // Never the default 1883: a system broker or another test run may hold it.
+    mqtt: { embeddedPort: await freePort() },
     ...overrides,
   });
   const app = await createApp({
