@@ -3,11 +3,9 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import type { Clock } from '../clock/clock';
-import { CommandBus } from '../commands/command-bus';
-import { CommandHandlers } from '../commands/command-handlers';
+import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../config/config.schema';
-import { SetpointStore } from '../config/setpoint-store';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlModule } from '../control/control.module';
 import { HardwareModule } from '../hardware/hardware.module';
 import { FatalHealthWatch } from '../health/fatal-health-watch';
 import { HealthService } from '../health/health.service';
@@ -19,8 +17,9 @@ import { DiagnosticsService } from '../http/diagnostics.service';
 import { MqttModule } from '../mqtt/mqtt.module';
 import { SimController } from '../sim/sim.controller';
 import { TelemetryModule } from '../telemetry/telemetry.module';
-import { TrendService } from '../trend/trend.service';
+import { TrendModule } from '../trend/trend.module';
 import { CoreModule } from './core.module';
+import { LoopStarter } from './loop-starter';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -41,23 +40,21 @@ export class AppModule {
         HardwareModule,
         AuditModule,
         AuthModule.forRoot({ adminPassword: options.adminPassword }),
+        ControlModule,
+        CommandsModule,
+        TrendModule,
         TelemetryModule,
         MqttModule,
       ],
       controllers: [ApiController, CommandsController, ...(simulated ? [SimController] : [])],
       providers: [
-        SetpointStore,
-        ControlLoopService,
-        CommandHandlers,
-        CommandBus,
-        TrendService,
         HealthService,
+        LoopStarter,
         FatalHealthWatch,
         DiagnosticsService,
         OperatorGateway,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [ControlLoopService, CommandBus],
     };
   }
 }

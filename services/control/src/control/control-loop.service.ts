@@ -3,7 +3,6 @@ import {
   Inject,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
   OnModuleInit,
 } from '@nestjs/common';
 import type { StateSnapshot } from '@cryopilot/protocol';
@@ -26,9 +25,7 @@ import { TickScheduler } from './tick-scheduler';
  * (the container's restart policy brings it back, and start-up makes the valve safe again).
  */
 @Injectable()
-export class ControlLoopService
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown
-{
+export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ControlLoopService.name);
   readonly ticks$ = new Subject<TickOutcome>();
   private loopInstance: ControlLoop | null = null;
@@ -85,10 +82,16 @@ export class ControlLoopService
     );
     this.loopInstance.onTick((outcome) => this.afterTick(outcome));
     this.loopInstance.onDeath(() => this.die());
+    // The valve goes to the safe state before anything else starts.
+    await this.loopInstance.start();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.loop.start();
+  /**
+   * Starts the periodic ticks. Called once the whole application is bootstrapped (see
+   * `LoopStarter`), so that every consumer of `ticks$` sees the first sample.
+   */
+  startTicking(): void {
+    if (this.scheduler) return;
     this.scheduler = new TickScheduler(this.config.samplePeriodMs, () => this.loop.tick());
     this.scheduler.start();
     this.logger.log(`control loop running every ${this.config.samplePeriodMs} ms`);

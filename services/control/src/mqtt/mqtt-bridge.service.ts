@@ -5,7 +5,6 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { CommandResult } from '@cryopilot/protocol';
 import type { Subscription } from 'rxjs';
 import { APP_CONFIG } from '../app/app.tokens';
@@ -75,7 +74,6 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   private intake: MqttCommandIntake | null = null;
   private states: MqttStatePublisher | null = null;
   private link: MqttLink | null = null;
-  private control: ControlLoopService | null = null;
   private ticks: Subscription | null = null;
   private overflow: OutboxOverflowAlarm | null = null;
   private resultsUndelivered = 0;
@@ -86,7 +84,8 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly clock: Clock,
     links: LinkRegistry,
     private readonly connector: MqttConnector,
-    private readonly moduleRef: ModuleRef,
+    private readonly control: ControlLoopService,
+    private readonly bus: CommandBus,
   ) {
     this.settings = resolveMqttSettings(config);
     this.topics = new MqttTopics(this.settings.baseTopic, this.settings.discoveryPrefix);
@@ -122,10 +121,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
 
   private async start(): Promise<void> {
     const s = this.settings;
-    // ControlLoopService and CommandBus belong to the application module, which imports this one.
-    const control = this.moduleRef.get(ControlLoopService, { strict: false });
-    const bus = this.moduleRef.get(CommandBus, { strict: false });
-    this.control = control;
+    const { control, bus } = this;
     if (s.embedded) {
       this.broker = await EmbeddedBroker.start(s.embedded.host, s.embedded.port, (message) =>
         this.logger.debug(message),
@@ -285,7 +281,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private currentState(): CurrentState {
-    const runtime = this.control!.runtime;
+    const runtime = this.control.runtime;
     return {
       readings: runtime.readings,
       valve: runtime.valveState,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
+import { ControlModule } from '../control/control.module';
 import { MqttBridgeService } from './mqtt-bridge.service';
 import { MqttConnector } from './mqtt-connection';
 import { MqttJsConnector } from './mqtt-js-connector';
@@ -9,6 +11,7 @@ import { MqttJsConnector } from './mqtt-js-connector';
  * real broker.
  */
 @Module({
+  imports: [ControlModule, CommandsModule],
   providers: [{ provide: MqttConnector, useClass: MqttJsConnector }, MqttBridgeService],
   exports: [MqttBridgeService],
 })

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { AuditRecord, Links } from '@cryopilot/protocol';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
@@ -46,7 +45,6 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private outbox: DiskOutbox<string> | null = null;
   private pump: TelemetryPump | null = null;
   private sink: InfluxLineSink | null = null;
-  private control: ControlLoopService | null = null;
   private readonly subscriptions: Subscription[] = [];
   private readonly overflow = new OverflowTracker();
   private appendFailures = 0;
@@ -58,7 +56,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     private readonly links: LinkRegistry,
     private readonly audit: AuditLog,
     private readonly card: MegaindCard,
-    private readonly moduleRef: ModuleRef,
+    private readonly control: ControlLoopService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -97,9 +95,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
           : this.links.set('telemetry', 'disconnected', link.detail),
       this.logger,
     );
-    // ControlLoopService belongs to the application module, which imports this one.
-    const control = this.moduleRef.get(ControlLoopService, { strict: false });
-    this.control = control;
+    const { control } = this;
     const recorder = new TelemetryRecorder({
       device: this.config.deviceId,
       valveRepeatMs: VALVE_REPEAT_MS,
@@ -205,7 +201,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
 
   /** Raised at a drop; clears once the backlog has been delivered. Tick path only. */
   private updateOverflowAlarm(): void {
-    if (!this.outbox || !this.control) return;
+    if (!this.outbox) return;
     const caughtUp =
       this.links.snapshot().telemetry.state === 'connected' &&
       this.outbox.stats().pending < this.config.telemetry.batchSize;
@@ -214,7 +210,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private diagnostics(): DiagnosticsSample {
-    const d = this.control?.loop.health().diagnostics ?? null;
+    const d = this.control.loop.health().diagnostics;
     const bus = this.card.stats();
     return {
       cpuTempC: d?.cpuTempC ?? null,
