@@ -30,7 +30,7 @@ import {
 } from './mqtt-session-io';
 import { CurrentState, MqttStatePublisher } from './mqtt-state-publisher';
 import { MqttTopics } from './mqtt-topics';
-import { OutboxOverflowAlarm } from './outbox-overflow-condition';
+import { MQTT_OVERFLOW_ALARM_ID, OutboxOverflowAlarm } from '../outbox/outbox-overflow-alarm';
 import { ReconnectBackoff } from './reconnect-backoff';
 import { StoreAndForward, StoreAndForwardStats } from './store-and-forward';
 
@@ -134,6 +134,8 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
     );
     await outbox.open();
     const overflow = new OutboxOverflowAlarm(
+      MQTT_OVERFLOW_ALARM_ID,
+      'MQTT outbox',
       (id, active) => control.runtime.setExternalCondition(id, active),
       this.logger,
     );
@@ -214,7 +216,10 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
       for (const record of streamRecordsOf(outcome)) forward.submit(record);
       const connection = this.link?.connection;
       if (connection) this.states?.publishChanges(connection, this.currentState(), outcome.wallMs);
-      if (this.outbox) this.overflow?.update(this.outbox.stats());
+      if (this.outbox) {
+        const stats = this.outbox.stats();
+        this.overflow?.update(stats.pending === 0, stats.dropped);
+      }
     } catch (error) {
       // A bug here must stay a reporting problem: thrown into the tick stream, RxJS would
       // rethrow it as an uncaught exception, which stops the service.

@@ -1,6 +1,5 @@
 import type { Alarm, ChannelReading, ValveState } from '@cryopilot/protocol';
 import type { TickOutcome } from '../control/control-runtime';
-import { OverflowTracker } from './overflow-tracker';
 import { TelemetryRecorder } from './telemetry-recorder';
 
 const T0 = 1_763_800_000_000;
@@ -95,19 +94,5 @@ describe('TelemetryRecorder', () => {
       'diagnostics',
     );
     expect(measurements(r.linesFor(tick(21, valve(false)), diagnostics))).toContain('diagnostics');
-  });
-});
-
-describe('OverflowTracker', () => {
-  it('is raised by a drop and cleared once the backlog is delivered, reporting changes only', () => {
-    const t = new OverflowTracker();
-    expect(t.update(true)).toBeNull();
-    t.dropped(0);
-    expect(t.update(false)).toBeNull();
-    t.dropped(12);
-    expect(t.update(false)).toBe(true);
-    expect(t.update(false)).toBeNull();
-    expect(t.update(true)).toBe(false);
-    expect(t.update(true)).toBeNull();
   });
 });

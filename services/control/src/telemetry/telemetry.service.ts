@@ -15,7 +15,7 @@ import { InfluxLineSink } from './influx-line-sink';
 import { auditLine, DiagnosticsSample, linkLine } from './telemetry-points';
 import { TelemetryPump, TelemetryPumpStats } from './telemetry-pump';
 import { TelemetryRecorder } from './telemetry-recorder';
-import { OVERFLOW_ALARM_ID, OverflowTracker } from './overflow-tracker';
+import { OutboxOverflowAlarm, TELEMETRY_OVERFLOW_ALARM_ID } from '../outbox/outbox-overflow-alarm';
 
 /** How long a graceful shutdown keeps delivering what is pending before it leaves it on disk. */
 const SHUTDOWN_GRACE_MS = 2000;
@@ -46,7 +46,12 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private pump: TelemetryPump | null = null;
   private sink: InfluxLineSink | null = null;
   private readonly subscriptions: Subscription[] = [];
-  private readonly overflow = new OverflowTracker();
+  private readonly overflow = new OutboxOverflowAlarm(
+    TELEMETRY_OVERFLOW_ALARM_ID,
+    'telemetry outbox',
+    (id, active) => this.control.runtime.setExternalCondition(id, active),
+    this.logger,
+  );
   private appendFailures = 0;
   private readonly lastLinkStates = new Map<string, string>();
   private lastAppendErrorLogMs = 0;
@@ -205,8 +210,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     const caughtUp =
       this.links.snapshot().telemetry.state === 'connected' &&
       this.outbox.stats().pending < this.config.telemetry.batchSize;
-    const change = this.overflow.update(caughtUp);
-    if (change !== null) this.control.runtime.setExternalCondition(OVERFLOW_ALARM_ID, change);
+    this.overflow.update(caughtUp, this.outbox.stats().dropped);
   }
 
   private diagnostics(): DiagnosticsSample {

@@ -1,7 +1,12 @@
 import { DEFAULT_SETPOINTS } from '@cryopilot/protocol';
 import { appConfigSchema } from '../config/config.schema';
 import { ControlRuntime } from '../control/control-runtime';
-import { MQTT_OVERFLOW_ALARM_ID, OutboxOverflowCondition } from './outbox-overflow-condition';
+import {
+  MQTT_OVERFLOW_ALARM_ID,
+  OutboxOverflowAlarm,
+  OutboxOverflowCondition,
+  TELEMETRY_OVERFLOW_ALARM_ID,
+} from './outbox-overflow-alarm';
 
 describe('OutboxOverflowCondition', () => {
   it('is on from the first drop until the backlog is delivered, reporting only changes', () => {
@@ -16,6 +21,30 @@ describe('OutboxOverflowCondition', () => {
     expect(sut.update(false)).toBeNull();
     expect(sut.update(true)).toBe(false);
     expect(sut.update(true)).toBeNull();
+  });
+});
+
+describe('OutboxOverflowAlarm', () => {
+  it('sets the alarm condition and logs on each change only', () => {
+    const set = jest.fn();
+    const logger = { error: jest.fn(), log: jest.fn() };
+    const sut = new OutboxOverflowAlarm(
+      TELEMETRY_OVERFLOW_ALARM_ID,
+      'telemetry outbox',
+      set,
+      logger,
+    );
+    sut.update(true, 0);
+    sut.dropped(5);
+    sut.update(false, 5);
+    sut.update(false, 5);
+    sut.update(true, 5);
+    expect(set.mock.calls).toEqual([
+      [TELEMETRY_OVERFLOW_ALARM_ID, true],
+      [TELEMETRY_OVERFLOW_ALARM_ID, false],
+    ]);
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('5 in total'));
+    expect(logger.log).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -1,13 +1,11 @@
-import type { DiskOutboxStats } from '../outbox/disk-outbox.types';
-
-/** Alarm raised when the MQTT outbox reached its bound and dropped its oldest records. */
+/** Alarm ids of the two outboxes (definitions in alarms/alarm-definition.ts). */
 export const MQTT_OVERFLOW_ALARM_ID = 'mqtt_outbox_overflow';
+export const TELEMETRY_OVERFLOW_ALARM_ID = 'telemetry_outbox_overflow';
 
 /**
- * The raw condition of `mqtt_outbox_overflow` (pure): on from the first record dropped at
- * the bound until the backlog has been delivered (the outbox is empty again). The alarm book
- * adds acknowledgement, so a loss that ended before anyone looked still shows as
- * `cleared-unacked`.
+ * The raw condition of an outbox overflow alarm (pure): on from the first record dropped at
+ * the bound until the backlog has been delivered. The alarm book adds acknowledgement, so a
+ * loss that ended before anyone looked still shows as `cleared-unacked`.
  */
 export class OutboxOverflowCondition {
   private active = false;
@@ -28,13 +26,16 @@ export class OutboxOverflowCondition {
 }
 
 /**
- * Raises and clears `mqtt_outbox_overflow` through the control runtime's external alarm
+ * Raises and clears an outbox overflow alarm through the control runtime's external alarm
  * conditions (applied at the next sample), and logs both transitions.
  */
 export class OutboxOverflowAlarm {
   private readonly condition = new OutboxOverflowCondition();
 
   constructor(
+    private readonly alarmId: string,
+    /** For log lines, e.g. "MQTT outbox". */
+    private readonly what: string,
     private readonly setCondition: (alarmId: string, active: boolean) => void,
     private readonly logger: { error(message: string): void; log(message: string): void },
   ) {}
@@ -44,17 +45,17 @@ export class OutboxOverflowAlarm {
     this.condition.dropped(count);
   }
 
-  /** After each sample, with the outbox's current figures. */
-  update(outbox: DiskOutboxStats): void {
-    const change = this.condition.update(outbox.pending === 0);
+  /** After each sample: is the backlog delivered, and how many records were dropped in all. */
+  update(backlogDelivered: boolean, droppedTotal: number): void {
+    const change = this.condition.update(backlogDelivered);
     if (change === null) return;
-    this.setCondition(MQTT_OVERFLOW_ALARM_ID, change);
+    this.setCondition(this.alarmId, change);
     if (change) {
       this.logger.error(
-        `MQTT outbox full: oldest records dropped (${outbox.dropped} in total); alarm ${MQTT_OVERFLOW_ALARM_ID} raised`,
+        `${this.what} full: oldest records dropped (${droppedTotal} in total); alarm ${this.alarmId} raised`,
       );
     } else {
-      this.logger.log('MQTT outbox backlog delivered: overflow condition cleared');
+      this.logger.log(`${this.what} backlog delivered: ${this.alarmId} condition cleared`);
     }
   }
 }
