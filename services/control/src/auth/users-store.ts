@@ -68,7 +68,6 @@ export class UsersStore {
 
   async load(adminPassword: string | undefined): Promise<void> {
     const problems = await this.readFile();
-    this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
     if (this.users.length > 0) return;
     if (problems.length > 0) {
       // Never silently replace a damaged users file with a fresh admin: that would be a way in.
@@ -131,8 +130,10 @@ export class UsersStore {
   async verify(username: string, password: string): Promise<User | null> {
     await this.changes.run(() => this.reloadIfChanged());
     const user = this.users.find((u) => u.username === username);
+    // Unknown users are verified against a throwaway hash too, so that response times do not
+    // reveal which names exist. Made on first need: hashing at start-up costs memory for nothing.
+    this.dummyHash ??= await argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
     const hash = user?.hash ?? this.dummyHash;
-    if (!hash) return null;
     const matches = await argon2.verify(hash, password).catch(() => false);
     return user && matches ? { username: user.username, role: user.role } : null;
   }
