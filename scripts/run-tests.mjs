@@ -31,8 +31,15 @@ function run(name, command, args, resultsFile, cwd) {
 }
 
 const jestOut = resolve('test-artifacts/jest-results.json');
+// --forceExit: a failing test can leave a timer or socket open (its cleanup never ran), and
+// Jest would then wait forever after reporting; CI must end with the failure, not time out.
 const results = [
-  run('jest', 'npx', ['jest', '--json', `--outputFile=${jestOut}`, ...jestArgs], jestOut),
+  run(
+    'jest',
+    'npx',
+    ['jest', '--json', `--outputFile=${jestOut}`, '--forceExit', ...jestArgs],
+    jestOut,
+  ),
 ];
 if (jestArgs.length === 0) {
   const uiOut = resolve('test-artifacts/ui-results.json');

@@ -121,6 +121,8 @@ describe('StoreAndForward', () => {
     }
     expect(sink.sent.map((s) => seqOf(s.record))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(sink.sent.every((s) => s.replayed)).toBe(true);
+    // The count is updated once the last batch's commit has been written: wait for it.
+    await until(() => sut.stats().replayed === 12);
     expect(sut.stats()).toMatchObject({ replayed: 12, outbox: { pending: 0 } });
     await sut.stop();
   });
