@@ -18,13 +18,12 @@ endif
 help:
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# `npm install` (not `npm ci`) on purpose: it installs the versions pinned in package-lock.json,
-# but tolerates a lock file without the other platforms' optional binaries (@swc/core,
-# jest's resolver), which registry mirrors that serve only one platform leave out — `npm ci`
-# refuses such a lock file.
+# `npm ci`: exactly the tree pinned in package-lock.json, which lists every platform's optional
+# binaries (@swc/core, jest's resolver, esbuild…), so the same lock installs on x64 and the Pi.
+# It never rewrites the lock file; a stale lock fails here instead of drifting.
 INSTALL_STAMP := node_modules/.cryopilot-installed
 $(INSTALL_STAMP): package.json package-lock.json packages/protocol/package.json services/control/package.json angular-ui/package.json
-	npm install --no-audit --no-fund
+	npm ci --no-audit --no-fund
 	@touch $@
 install: $(INSTALL_STAMP) ## install the pinned dependencies
 
