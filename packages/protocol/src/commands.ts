@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { alarmIdSchema } from './alarms';
 import { modeSchema } from './valve';
-import { setpointsPatchSchema } from './setpoints';
+import {
+  isTripSetting,
+  setpointsPatchSchema,
+  TRIP_SETTING_FIELDS,
+  tripSettingsPatchSchema,
+} from './setpoints';
 import type { Role } from './common';
 
 /** Stable error codes of command results (design/interfaces.md). */
@@ -13,6 +18,7 @@ export const COMMAND_ERROR_CODES = [
   'refused',
   'expired',
   'payload_too_large',
+  'hardware_error',
   'internal',
 ] as const;
 export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);
@@ -25,9 +31,28 @@ export const commandArgsSchemas = {
   'mode.set': z.strictObject({ mode: modeSchema }),
   'valve.open': z.strictObject({ durationS: z.number().finite().positive().optional() }),
   'valve.close': z.strictObject({}),
-  'setpoints.set': setpointsPatchSchema.refine((p) => Object.keys(p).length > 0, {
-    message: 'at least one setpoint is required',
+  'setpoints.set': setpointsPatchSchema.superRefine((patch, ctx) => {
+    const keys = Object.keys(patch);
+    if (keys.length === 0)
+      ctx.addIssue({ code: 'custom', message: 'at least one setpoint is required' });
+    for (const key of keys.filter(isTripSetting)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'a safety trip setting: change it with trips.set (confirm and reason required)',
+      });
+    }
   }),
+  'trips.set': tripSettingsPatchSchema
+    .extend({
+      /** The sender states it knows it changes a safety trip. */
+      confirm: z.literal(true, 'must be true: changing a safety trip needs explicit confirmation'),
+      reason: comment.min(3, 'a reason is required to change a safety trip'),
+    })
+    .strict()
+    .refine((args) => TRIP_SETTING_FIELDS.some((field) => args[field] !== undefined), {
+      message: `at least one of ${TRIP_SETTING_FIELDS.join(', ')} is required`,
+    }),
   'alarm.ack': z.strictObject({ alarmId: alarmIdSchema, comment: comment.optional() }),
   'alarm.shelve': z.strictObject({
     alarmId: alarmIdSchema,
@@ -51,6 +76,7 @@ export const COMMAND_ROLES: Record<CommandName, Role> = {
   'valve.open': 'operator',
   'valve.close': 'operator',
   'setpoints.set': 'admin',
+  'trips.set': 'admin',
   'alarm.ack': 'operator',
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',

@@ -78,8 +78,11 @@ export const auditRecordSchema = z.strictObject({
   args: z.unknown(),
   ok: z.boolean(),
   error: commandErrorSchema.optional(),
+  /** Settings an accepted command changed, with their old and new values. */
+  changes: z.record(z.string(), z.strictObject({ from: z.number(), to: z.number() })).optional(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export type AuditedChanges = NonNullable<AuditRecord['changes']>;
 
 /** A compact sample as streamed (WebSocket) — value, quality, mA per channel. */
 export const sampleChannelSchema = z.strictObject({

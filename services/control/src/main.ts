@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { ControlLoopService } from './control/control-loop.service';
+import { driveSafeStateOnCard } from './hardware/safe-state';
 
 /**
  * Entry point. Configuration is validated before anything starts (every problem listed, exit
@@ -19,6 +20,13 @@ async function bootstrap(): Promise<void> {
       process.exit(78); // EX_CONFIG
     }
     throw error;
+  }
+  if (process.argv.includes('--safe-state')) {
+    // One job: valve to the safe state through a bus handle of its own (the loop supervisor's
+    // action when the service is stuck), then exit: 0 done, 1 failed.
+    await driveSafeStateOnCard(config);
+    logger.log('valve driven to the safe state');
+    return;
   }
   const app = await createApp({ config, adminPassword: process.env.ADMIN_PASSWORD });
   installFatalHandlers(app.get(ControlLoopService), logger);

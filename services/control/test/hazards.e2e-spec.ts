@@ -47,17 +47,8 @@ describe('hazard: valve stuck open by a software hang', () => {
   it('a restart puts the valve in the safe state before anything else', async () => {
     const rig = await fillingRig();
     // A new service instance on the same card (the old one crashed with the valve open).
-    const { ControlLoop } = await import('../src/control/control-loop');
-    const fresh = new ControlLoop(
-      rig.runtime,
-      rig.card,
-      rig.valveOutput,
-      rig.clock,
-      { watchdog: rig.config.hardware.watchdog, diagnosticsPeriodS: 10, maxConsecutiveFailures: 5 },
-      rig.logger,
-    );
     const writes = jest.spyOn(rig.valveOutput, 'write');
-    await fresh.start();
+    await rig.restart({ crash: true });
     expect(writes.mock.calls[0]).toEqual([0]);
     expect(await rig.valveAtCard()).toBe(0);
   });

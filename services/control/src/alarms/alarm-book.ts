@@ -8,7 +8,7 @@ export type AlarmActionResult =
   | { readonly ok: false; readonly code: 'refused' | 'invalid_args'; readonly message: string };
 
 interface AlarmRecord {
-  readonly def: AlarmDefinition;
+  def: AlarmDefinition;
   active: boolean;
   acked: boolean;
   /** A latching alarm went active and has not been reset since. */
@@ -51,6 +51,18 @@ export class AlarmBook {
         shelvedUntilWall: null,
         shelvedBy: null,
       });
+    }
+  }
+
+  /**
+   * Replaces the definitions of known alarms (e.g. an on-delay changed with the setpoints),
+   * keeping every alarm's state. A pending on/off delay is measured against the new value.
+   * Unknown ids are ignored: the set of alarms is fixed at construction.
+   */
+  redefine(definitions: readonly AlarmDefinition[]): void {
+    for (const def of definitions) {
+      const record = this.records.get(def.id);
+      if (record) record.def = def;
     }
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  AuditedChanges,
   COMMAND_ROLES,
   commandArgsSchemas,
   CommandErrorCode,
@@ -118,7 +119,7 @@ export class CommandBus {
       }
     });
     if (!outcome.ok) return this.fail(id, name, args.data, ctx, outcome.code, outcome.message);
-    await this.record(id, name, args.data, ctx, true);
+    await this.record(id, name, args.data, ctx, true, undefined, outcome.changes);
     return { id, ok: true, result: outcome.result };
   }
 
@@ -154,6 +155,7 @@ export class CommandBus {
     ctx: CommandContext,
     ok: boolean,
     error?: { code: CommandErrorCode; message: string },
+    changes?: AuditedChanges,
   ): Promise<void> {
     try {
       await this.audit.append({
@@ -166,6 +168,7 @@ export class CommandBus {
         args: truncateArgs(args),
         ok,
         ...(error ? { error } : {}),
+        ...(changes && Object.keys(changes).length > 0 ? { changes } : {}),
       });
     } catch (err) {
       // The audit file is not on the control path: a full disk must not block commands.

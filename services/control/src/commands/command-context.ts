@@ -1,4 +1,4 @@
-import type { CommandSource, Role } from '@cryopilot/protocol';
+import type { AuditedChanges, CommandSource, Role } from '@cryopilot/protocol';
 
 /** Who sends a command and through what. `role` null means not authenticated. */
 export interface CommandContext {
@@ -9,7 +9,14 @@ export interface CommandContext {
   readonly maxAgeMs?: number;
 }
 
-/** What a handler returns: a result for the sender, or a refusal with a stable code. */
+/**
+ * What a handler returns: a result for the sender (and, for the audit, the settings it
+ * changed with their old and new values), or a refusal with a stable code.
+ */
 export type HandlerOutcome =
-  | { readonly ok: true; readonly result: unknown }
-  | { readonly ok: false; readonly code: 'refused' | 'invalid_args'; readonly message: string };
+  | { readonly ok: true; readonly result: unknown; readonly changes?: AuditedChanges }
+  | {
+      readonly ok: false;
+      readonly code: 'refused' | 'invalid_args' | 'hardware_error';
+      readonly message: string;
+    };

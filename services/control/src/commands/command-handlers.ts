@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CommandArgs, CommandName } from '@cryopilot/protocol';
+import type {
+  AuditedChanges,
+  CommandArgs,
+  CommandName,
+  Setpoints,
+  SetpointsPatch,
+} from '@cryopilot/protocol';
 import type { AlarmActionResult } from '../alarms/alarm-book';
 import { SetpointStore } from '../config/setpoint-store';
 import type { ControlRequestResult } from '../control/control.types';
@@ -25,12 +31,9 @@ export class CommandHandlers {
     'valve.open': async ({ durationS }) =>
       this.valveResult(await this.control.loop.openValve(durationS)),
     'valve.close': async () => this.valveResult(await this.control.loop.closeValve()),
-    'setpoints.set': async (patch) => {
-      const change = await this.setpoints.apply(patch);
-      if (!change.ok) return { ok: false, code: 'invalid_args', message: change.message };
-      await this.control.loop.updateSetpoints(change.setpoints);
-      return { ok: true, result: { setpoints: change.setpoints } };
-    },
+    'setpoints.set': (patch) => this.changeSetpoints(patch),
+    'trips.set': ({ o2LowLowPct, levelHighHighPct, maxFillS }) =>
+      this.changeSetpoints({ o2LowLowPct, levelHighHighPct, maxFillS }),
     'alarm.ack': async ({ alarmId, comment }, ctx) =>
       alarmResult(await this.control.loop.ackAlarm(alarmId, ctx.user, comment)),
     'alarm.shelve': async ({ alarmId, minutes, comment }, ctx) =>
@@ -50,6 +53,28 @@ export class CommandHandlers {
   ): Promise<HandlerOutcome> {
     const handler = this.table[name] as Handler<N>;
     return handler(args, ctx);
+  }
+
+  /**
+   * Validates the merged setpoints as a whole, persists them and applies them, all inside the
+   * control loop's queue (a stopped loop changes nothing). The audit gets old → new values.
+   */
+  private async changeSetpoints(patch: SetpointsPatch): Promise<HandlerOutcome> {
+    const defined = Object.fromEntries(
+      Object.entries(patch).filter(([, value]) => value !== undefined),
+    ) as SetpointsPatch;
+    const before = this.setpoints.get();
+    const outcome = await this.control.loop.changeSetpoints(async () => {
+      const change = await this.setpoints.apply(defined);
+      return change.ok ? change : { ok: false, code: 'invalid_args', message: change.message };
+    });
+    if (!outcome.ok) return outcome;
+    const after = this.setpoints.get();
+    const changes: AuditedChanges = {};
+    for (const key of Object.keys(defined) as (keyof Setpoints)[]) {
+      if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
+    }
+    return { ok: true, result: { setpoints: after }, changes };
   }
 
   private valveResult(r: ControlRequestResult): HandlerOutcome {

@@ -72,7 +72,16 @@ describe('loadConfig', () => {
     ['http: { port: 70000 }', 'http.port: Too big'],
     ['setpoints: { fillStartPct: 90 }', 'setpoints.fillStopPct: must be > fillStartPct'],
     ['setpoints: { o2LowLowPct: 20 }', 'setpoints.o2LowPct: must be > o2LowLowPct'],
-    ['setpoints: { maxFillS: -1 }', 'setpoints.maxFillS: Too small'],
+    ['setpoints: { maxFillS: -1 }', 'setpoints.maxFillS: must be >= 60 s: a hard safety limit'],
+    ['setpoints: { o2LowLowPct: 0 }', 'setpoints.o2LowLowPct: must be >= 18 %vol'],
+    ['setpoints: { o2LowPct: 0.01 }', 'setpoints.o2LowPct: must be >= 19 %vol'],
+    ['setpoints: { levelHighHighPct: 100 }', 'setpoints.levelHighHighPct: must be <= 98 %'],
+    ['setpoints: { fillStopPct: 94 }', 'setpoints.levelHighHighPct: must be >= fillStopPct + 2 %'],
+    ['setpoints: { maxFillS: 14400 }', 'setpoints.maxFillS: must be <= 7200 s'],
+    [
+      'control: { supervisor: { staleAfterS: 60 } }',
+      'control.supervisor.staleAfterS: must be < hardware.watchdog.periodS (60 s)',
+    ],
     ['unknownKey: 1', 'Unrecognized key: "unknownKey"'],
     ['alarms: { supplyMinV: 30, supplyMaxV: 20 }', 'alarms.supplyMaxV: must be > supplyMinV'],
     ['hardware: { driver: megaind }\nsimulator: { speed: 10 }', 'simulator.speed: must be 1'],
@@ -80,6 +89,7 @@ describe('loadConfig', () => {
   ])('rejects %j', (yaml, expected) => {
     const problems = problemsOf(withYaml(yaml));
     expect(problems.join('\n')).toContain(expected);
+    expect(new Set(problems).size).toBe(problems.length); // each problem once
   });
 
   it('reports a channel range with max <= min with its path', () => {

@@ -149,6 +149,17 @@ const baseConfigSchema = z.strictObject({
       startupGoodSamples: z.number().int().min(1).max(100).default(3),
       /** Consecutive failed ticks after which the loop is declared dead (safe state, exit). */
       maxConsecutiveFailures: z.number().int().min(1).max(1000).default(20),
+      /**
+       * The loop supervisor (a thread outside the event loop): when no tick has completed
+       * for `staleAfterS`, it drives the valve safe through its own bus handle and kills the
+       * process for a restart. Must act before the card's watchdog (`hardware.watchdog`).
+       */
+      supervisor: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          staleAfterS: z.number().min(1).max(600).default(10),
+        })
+        .prefault({}),
     })
     .prefault({}),
   http: z
@@ -217,7 +228,10 @@ function checkChannels(channels: ChannelConfig[], ctx: z.RefinementCtx): void {
 function checkSetpoints(setpoints: Partial<Setpoints>, ctx: z.RefinementCtx): void {
   const merged = setpointsSchema.safeParse({ ...DEFAULT_SETPOINTS, ...setpoints });
   if (merged.success) return;
-  for (const issue of merged.error.issues) adder(ctx)(issue.path, issue.message);
+  // Field problems are reported by the fields themselves; add only the combination rules.
+  for (const issue of merged.error.issues) {
+    if (issue.code === 'custom') adder(ctx)(issue.path, issue.message);
+  }
 }
 
 function checkSupplyLimits(
@@ -228,10 +242,22 @@ function checkSupplyLimits(
 }
 
 function checkConsistency(c: z.output<typeof baseConfigSchema>, ctx: z.RefinementCtx): void {
+  const add = adder(ctx);
   if (c.hardware.driver === 'megaind' && c.simulator.speed !== 1) {
-    adder(ctx)(
+    add(
       ['simulator', 'speed'],
       'must be 1 with the megaind driver (time scaling is for the simulator only)',
+    );
+  }
+  const supervisor = c.control.supervisor;
+  if (supervisor.enabled && supervisor.staleAfterS * 1000 < 4 * c.samplePeriodMs) {
+    add(['control', 'supervisor', 'staleAfterS'], 'must be at least 4 sample periods');
+  }
+  const watchdog = c.hardware.watchdog;
+  if (supervisor.enabled && watchdog.enabled && supervisor.staleAfterS >= watchdog.periodS) {
+    add(
+      ['control', 'supervisor', 'staleAfterS'],
+      `must be < hardware.watchdog.periodS (${watchdog.periodS} s): the supervisor acts first`,
     );
   }
 }

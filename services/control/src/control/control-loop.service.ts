@@ -6,7 +6,6 @@ import {
   OnModuleInit,
 } from '@nestjs/common';
 import type { StateSnapshot } from '@cryopilot/protocol';
-import { Subject } from 'rxjs';
 import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
@@ -14,23 +13,26 @@ import { SetpointStore } from '../config/setpoint-store';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { ValveOutput } from '../hardware/valve-output';
 import { LinkRegistry } from '../links/link-registry';
-import { LatchedAlarmsFile } from '../alarms/latched-alarms-file';
 import { ControlLoop } from './control-loop';
-import { ControlRuntime, TickOutcome } from './control-runtime';
+import type { ControlRuntime, TickOutcome } from './control-runtime';
+import { createControlLoop } from './create-control-loop';
+import { ControlStateFile } from './control-state-file';
+import { LoopSupervisor } from './loop-supervisor';
 import { TickScheduler } from './tick-scheduler';
 
 /**
  * Runs the control loop at the configured period and owns its lifecycle: safe state first at
- * start-up, safe state before the bus closes at shutdown, process exit when the loop dies
- * (the container's restart policy brings it back, and start-up makes the valve safe again).
+ * start-up, mode and latched trips restored, safe state before the bus closes at shutdown,
+ * process exit when the loop dies (the container's restart policy brings it back, and start-up
+ * makes the valve safe again), and the supervisor thread that kills a stuck process.
  */
 @Injectable()
 export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ControlLoopService.name);
-  readonly ticks$ = new Subject<TickOutcome>();
   private loopInstance: ControlLoop | null = null;
   private scheduler: TickScheduler | null = null;
-  private readonly latchedAlarms: LatchedAlarmsFile;
+  private supervisor: LoopSupervisor | null = null;
+  private readonly stateFile: ControlStateFile;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,7 +42,7 @@ export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdo
     private readonly setpoints: SetpointStore,
     private readonly links: LinkRegistry,
   ) {
-    this.latchedAlarms = new LatchedAlarmsFile(config.dataDir, this.logger);
+    this.stateFile = new ControlStateFile(config.dataDir, this.logger);
   }
 
   get loop(): ControlLoop {
@@ -52,61 +54,62 @@ export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdo
     return this.loop.runtime;
   }
 
+  /**
+   * Every tick's outcome, to `listener` (a reporting consumer: MQTT, telemetry, WebSocket,
+   * trend). Isolated: a listener that throws or rejects is logged and never affects control.
+   */
+  onTick(name: string, listener: (outcome: TickOutcome) => void | Promise<void>): () => void {
+    return this.loop.onTick(name, listener);
+  }
+
   async onModuleInit(): Promise<void> {
     const setpoints = await this.setpoints.load();
-    const c = this.config;
-    const runtime = new ControlRuntime(
-      {
-        channels: c.channels,
-        setpoints,
-        alarmLimits: c.alarms,
-        samplePeriodMs: c.samplePeriodMs,
-        startupGoodSamples: c.control.startupGoodSamples,
-      },
-      this.clock.now(),
-    );
-    const latched = await this.latchedAlarms.load();
-    runtime.alarms.restoreLatched(latched, this.clock.now());
-    if (latched.length > 0) this.logger.warn(`latched alarms restored: ${latched.join(', ')}`);
-    this.loopInstance = new ControlLoop(
-      runtime,
-      this.card,
-      this.valveOutput,
-      this.clock,
-      {
-        watchdog: c.hardware.watchdog,
-        diagnosticsPeriodS: c.hardware.diagnosticsPeriodS,
-        maxConsecutiveFailures: c.control.maxConsecutiveFailures,
-      },
-      this.logger,
-    );
-    this.loopInstance.onTick((outcome) => this.afterTick(outcome));
+    const restored = await this.stateFile.load();
+    if (restored.mode !== 'auto') this.logger.warn(`mode restored: ${restored.mode}`);
+    if (restored.latched.length > 0) {
+      this.logger.warn(`latched trips restored (reset required): ${restored.latched.join(', ')}`);
+    }
+    this.loopInstance = createControlLoop({
+      config: this.config,
+      setpoints,
+      card: this.card,
+      valveOutput: this.valveOutput,
+      clock: this.clock,
+      logger: this.logger,
+      stateSink: this.stateFile,
+      restored,
+    });
+    this.loopInstance.onTick('hardware link', () => this.reportHardwareLink());
     this.loopInstance.onDeath(() => this.die());
     // The valve goes to the safe state before anything else starts.
     await this.loopInstance.start();
   }
 
   /**
-   * Starts the periodic ticks. Called once the whole application is bootstrapped (see
-   * `LoopStarter`), so that every consumer of `ticks$` sees the first sample.
+   * Starts the periodic ticks and their supervisor. Called once the whole application is
+   * bootstrapped (see `LoopStarter`), so that every tick listener sees the first sample.
    */
   startTicking(): void {
     if (this.scheduler) return;
-    this.scheduler = new TickScheduler(this.config.samplePeriodMs, () => this.loop.tick());
+    const periodMs = this.config.samplePeriodMs;
+    this.startSupervisor();
+    this.scheduler = new TickScheduler(
+      periodMs,
+      () => this.loop.tick(),
+      undefined,
+      (error) => this.logger.error(`tick scheduling failed: ${String(error)}`),
+    );
     this.scheduler.start();
-    this.logger.log(`control loop running every ${this.config.samplePeriodMs} ms`);
+    this.logger.log(`control loop running every ${periodMs} ms`);
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    this.scheduler?.stop();
-    await this.loopInstance?.shutdown(`shutdown${signal ? ` (${signal})` : ''}`);
-    this.ticks$.complete();
+    await this.stop(`shutdown${signal ? ` (${signal})` : ''}`);
   }
 
   /** Emergency path for fatal errors: valve safe, loop stopped. Never throws. */
   async emergencyStop(reason: string): Promise<void> {
-    this.scheduler?.stop();
-    await this.loopInstance?.shutdown(reason);
+    await this.stop(reason);
   }
 
   jitter() {
@@ -128,15 +131,38 @@ export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdo
     };
   }
 
-  private afterTick(outcome: TickOutcome): void {
-    const health = this.loop.health();
+  private async stop(reason: string): Promise<void> {
+    this.scheduler?.stop();
+    // An orderly stop is not a stall: disarm the supervisor before the loop goes quiet.
+    await this.supervisor?.stop();
+    await this.loopInstance?.shutdown(reason);
+  }
+
+  private startSupervisor(): void {
+    const settings = this.config.control.supervisor;
+    if (!settings.enabled) return;
+    const supervisor = new LoopSupervisor({
+      staleAfterMs: settings.staleAfterS * 1000,
+      checkEveryMs: Math.min(1000, this.config.samplePeriodMs),
+      // The simulated card lives in this process: the kill stops it with the loop.
+      safeStateCommand:
+        this.config.hardware.driver === 'megaind'
+          ? [process.execPath, process.argv[1], '--safe-state']
+          : null,
+      pid: process.pid,
+    });
+    this.loop.onTickCompleted(() => supervisor.beat());
+    supervisor.start();
+    this.supervisor = supervisor;
+  }
+
+  private reportHardwareLink(): void {
+    const ok = this.loop.health().hardwareOk;
     this.links.set(
       'hardware',
-      health.hardwareOk ? 'connected' : 'disconnected',
-      health.hardwareOk ? undefined : 'card not responding',
+      ok ? 'connected' : 'disconnected',
+      ok ? undefined : 'card not responding',
     );
-    this.ticks$.next(outcome);
-    void this.latchedAlarms.save(this.runtime.alarms.latchedIds());
   }
 
   private die(): void {

@@ -1,12 +1,18 @@
 import type { Mode, Setpoints } from '@cryopilot/protocol';
+import type { AlarmActionResult } from '../alarms/alarm-book';
 import type { Clock } from '../clock/clock';
 import type { MegaindCard } from '../hardware/megaind/megaind-card';
 import type { MegaindDiagnostics, MegaindFirmware } from '../hardware/megaind/megaind-card.types';
 import type { ValveOutput } from '../hardware/valve-output';
 import { SerialQueue } from '../persistence/serial-queue';
-import type { AlarmActionResult } from '../alarms/alarm-book';
 import type { ControlRequestResult } from './control.types';
-import { ControlRuntime, InputSample, TickOutcome } from './control-runtime';
+import {
+  ControlRuntime,
+  InputSample,
+  PersistentControlState,
+  TickOutcome,
+} from './control-runtime';
+import { IsolatedListeners } from './isolated-listeners';
 
 export interface WatchdogSettings {
   readonly enabled: boolean;
@@ -29,6 +35,12 @@ export interface LoopLogger {
   error(message: string): void;
 }
 
+/** Where the loop keeps what must survive a restart (mode, latched trips). */
+export interface ControlStateSink {
+  /** Saves the state when it changed; never throws (a failing disk must not stop control). */
+  save(state: PersistentControlState): Promise<void>;
+}
+
 export interface LoopHealth {
   readonly started: boolean;
   readonly dead: boolean;
@@ -39,9 +51,18 @@ export interface LoopHealth {
   readonly firmware: MegaindFirmware | null;
   readonly diagnostics: (MegaindDiagnostics & { readonly ts: string }) | null;
   readonly watchdogReloads: number;
+  /** The card's watchdog registers read back equal to the configured values. */
+  readonly watchdogConfigured: boolean;
 }
 
-type TickListener = (outcome: TickOutcome) => void;
+/** Attempts at writing and reading back the watchdog settings before giving up. */
+const WATCHDOG_CONFIG_ATTEMPTS = 3;
+
+const STOPPED = {
+  ok: false,
+  code: 'refused',
+  message: 'control loop stopped: nothing is accepted',
+} as const;
 
 /**
  * The control loop's I/O shell, without a scheduler: read the card, let the runtime decide,
@@ -49,13 +70,17 @@ type TickListener = (outcome: TickOutcome) => void;
  *
  * The card's watchdog counts any bus access as a sign of life, so liveness is decided here:
  * `watchdogReload` is only sent at the end of a tick that completed its evaluation and wrote
- * the valve, and a loop declared dead stops touching the card altogether.
+ * the valve, and a loop declared dead stops touching the card altogether. What the watchdog
+ * does and does not catch is in docs/safety.md ("What the watchdogs guarantee").
  */
 export class ControlLoop {
   private readonly serial = new SerialQueue();
-  private readonly listeners = new Set<TickListener>();
+  private readonly tickListeners: IsolatedListeners<TickOutcome>;
   private readonly deathListeners = new Set<() => void>();
+  private readonly completedListeners = new Set<() => void>();
   private hardwareOk = false;
+  /** The last valve write succeeded; a failed one is a hardware fault for the next decision. */
+  private outputOk = true;
   private started = false;
   private dead = false;
   private consecutiveFailures = 0;
@@ -65,6 +90,7 @@ export class ControlLoop {
   private firmware: MegaindFirmware | null = null;
   private diagnostics: LoopHealth['diagnostics'] = null;
   private watchdogReloads = 0;
+  private watchdogConfigured = false;
 
   constructor(
     readonly runtime: ControlRuntime,
@@ -73,11 +99,35 @@ export class ControlLoop {
     private readonly clock: Clock,
     private readonly options: ControlLoopOptions,
     private readonly logger: LoopLogger,
-  ) {}
+    private readonly stateSink: ControlStateSink | null = null,
+  ) {
+    this.tickListeners = new IsolatedListeners(logger);
+  }
 
-  onTick(listener: TickListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Every tick's outcome, to `listener`. Listeners are isolated: one that throws or rejects is
+   * logged and never affects control or the other listeners.
+   */
+  onTick(name: string, listener: (outcome: TickOutcome) => void | Promise<void>): () => void {
+    return this.tickListeners.add(name, listener);
+  }
+
+  /**
+   * Called at the end of every tick that completed control evaluation and its valve write
+   * attempt: the heartbeat the loop supervisor watches from outside the event loop.
+   */
+  onTickCompleted(listener: () => void): void {
+    this.completedListeners.add(listener);
+  }
+
+  /** Called once when the loop declares itself dead; the service then exits to be restarted. */
+  onDeath(listener: () => void): void {
+    this.deathListeners.add(listener);
+  }
+
+  /** Started and not stopped: requests are accepted. */
+  get accepting(): boolean {
+    return this.started && !this.dead;
   }
 
   health(): LoopHealth {
@@ -91,6 +141,7 @@ export class ControlLoop {
       firmware: this.firmware,
       diagnostics: this.diagnostics,
       watchdogReloads: this.watchdogReloads,
+      watchdogConfigured: this.watchdogConfigured,
     };
   }
 
@@ -103,11 +154,7 @@ export class ControlLoop {
     await this.serial.run(async () => {
       await this.writeSafeState('start-up');
       try {
-        this.firmware = await this.card.detect();
-        this.logger.log(
-          `megaind card firmware ${this.firmware.text} at 0x${this.card.address.toString(16)}`,
-        );
-        await this.configureWatchdog();
+        await this.detectCard();
       } catch (error) {
         // Card absent or bus failing at start: reported through health and alarms by ticks.
         this.logger.error(`card not ready at start-up: ${describe(error)}`);
@@ -121,37 +168,55 @@ export class ControlLoop {
     return this.serial.run(() => this.runTick());
   }
 
-  /** Drives the valve to the safe state and stops the loop from touching the card again. */
+  /**
+   * Drives the valve to the safe state and stops the loop: from now on it accepts no request
+   * and never touches the card again (its watchdog fires unless the process restarts).
+   */
   async shutdown(reason: string): Promise<void> {
     await this.serial.run(async () => {
+      if (this.dead) return;
       await this.writeSafeState(reason);
       this.dead = true;
     });
   }
 
   setMode(mode: Mode): Promise<ControlRequestResult> {
-    return this.request(() => this.runtime.valveController.setMode(mode));
+    return this.valveRequest(() => this.runtime.valveController.setMode(mode));
   }
 
   openValve(durationS: number | undefined): Promise<ControlRequestResult> {
-    return this.request(() =>
-      this.runtime.valveController.requestManualOpen(durationS, this.clock.monoMs()),
+    return this.valveRequest(
+      () => this.runtime.valveController.requestManualOpen(durationS, this.clock.monoMs()),
+      // An open that could not be written is cancelled: it must never happen later by itself
+      // while the operator believes it failed.
+      () =>
+        this.runtime.valveController.cancelManualOpen('manual open cancelled: valve write failed'),
     );
   }
 
   closeValve(): Promise<ControlRequestResult> {
-    return this.request(() => this.runtime.valveController.requestClose());
+    return this.valveRequest(() => this.runtime.valveController.requestClose());
   }
 
-  updateSetpoints(setpoints: Setpoints): Promise<ControlRequestResult> {
-    return this.request(() => {
-      this.runtime.updateSetpoints(setpoints);
-      return { ok: true, message: 'setpoints updated' };
+  /**
+   * Validates and persists a setpoint change through `apply` (inside the loop's queue, so a
+   * stopped loop persists nothing), then makes it current and re-evaluates the valve.
+   */
+  changeSetpoints(
+    apply: () => Promise<
+      { ok: true; setpoints: Setpoints } | { ok: false; code: 'invalid_args'; message: string }
+    >,
+  ): Promise<ControlRequestResult> {
+    return this.whileAccepting(async () => {
+      const change = await apply();
+      if (!change.ok) return change;
+      this.runtime.updateSetpoints(change.setpoints);
+      return this.writeAfterRequest({ ok: true, message: 'setpoints updated' });
     });
   }
 
   ackAlarm(id: string, user: string, comment?: string): Promise<AlarmActionResult> {
-    return this.serial.run(() =>
+    return this.whileAccepting(() =>
       Promise.resolve(this.runtime.alarms.ack(id, user, comment, this.clock.now())),
     );
   }
@@ -162,46 +227,88 @@ export class ControlLoop {
     user: string,
     comment: string,
   ): Promise<AlarmActionResult> {
-    return this.serial.run(() =>
+    return this.whileAccepting(() =>
       Promise.resolve(this.runtime.alarms.shelve(id, minutes, user, comment, this.clock.now())),
     );
   }
 
-  /** Resetting `fill_timeout` re-enables auto fills: re-evaluate at once. */
+  /** A reset lifts a latched trip's interlock: re-evaluate and persist at once. */
   resetAlarm(id: string, user: string): Promise<AlarmActionResult> {
-    return this.serial.run(async () => {
+    return this.whileAccepting(async () => {
       const result = this.runtime.alarms.reset(id, user, this.clock.now());
-      if (result.ok)
-        await this.applyDecision(this.runtime.reevaluate(this.clock.now(), this.hardwareOk));
+      if (result.ok) {
+        await this.applyDecision(this.runtime.reevaluate(this.clock.now(), this.inputsOk()));
+        await this.persist();
+      }
       return result;
     });
   }
 
-  /** Runs an operator request, then re-evaluates and writes the valve at once. */
-  private request(change: () => ControlRequestResult): Promise<ControlRequestResult> {
-    return this.serial.run(async () => {
-      if (this.dead) return { ok: false, code: 'refused', message: 'control loop stopped' };
+  /** Runs `task` in the loop's queue, or refuses when the loop is not running. */
+  private whileAccepting<R extends ControlRequestResult | AlarmActionResult>(
+    task: () => Promise<R>,
+  ): Promise<R | typeof STOPPED> {
+    return this.serial.run(async () => (this.accepting ? task() : STOPPED));
+  }
+
+  /**
+   * A request that changes the valve's intent: applied, then the valve is re-evaluated and
+   * written at once, and the persistent state (mode) saved before the result is returned.
+   */
+  private valveRequest(
+    change: () => ControlRequestResult,
+    onWriteFailure?: () => void,
+  ): Promise<ControlRequestResult> {
+    return this.whileAccepting(async () => {
       const result = change();
-      if (result.ok)
-        await this.applyDecision(this.runtime.reevaluate(this.clock.now(), this.hardwareOk));
-      return result;
+      if (!result.ok) return result;
+      return this.writeAfterRequest(result, onWriteFailure);
     });
+  }
+
+  private async writeAfterRequest(
+    result: ControlRequestResult & { ok: true },
+    onWriteFailure?: () => void,
+  ): Promise<ControlRequestResult> {
+    const written = await this.applyDecision(
+      this.runtime.reevaluate(this.clock.now(), this.inputsOk()),
+    );
+    await this.persist();
+    if (written) return result;
+    onWriteFailure?.();
+    // Publish the fault at once (valve shown closed by hardware_fault), not at the next tick.
+    this.runtime.reevaluate(this.clock.now(), false);
+    return {
+      ok: false,
+      code: 'hardware_error',
+      message:
+        `${result.message}, but the valve output could not be written ` +
+        '(card not responding): the valve is being driven to the safe state',
+    };
+  }
+
+  /** Hardware as the runtime should see it between ticks: last read and last write fine. */
+  private inputsOk(): boolean {
+    return this.hardwareOk && this.outputOk;
   }
 
   private async runTick(): Promise<TickOutcome | null> {
-    if (this.dead || !this.started) return null;
+    if (!this.accepting) return null;
     try {
       const sample = await this.readInputs();
       await this.maybeReadDiagnostics();
-      const outcome = this.runtime.tick(sample, this.clock.now());
-      const written = await this.applyDecision(outcome);
-      this.hardwareOk = sample.ok && written;
+      const outcome = this.runtime.tick(sample, this.clock.now(), this.outputOk);
+      this.hardwareOk = sample.ok && (await this.applyDecision(outcome));
+      // A trip that latched this tick is on disk before anything else: a crash right now
+      // must not forget it.
+      await this.persist();
       if (this.hardwareOk) await this.reloadWatchdog();
       // Hardware faults are handled (safe state, alarm); only failures of the loop itself count.
       this.consecutiveFailures = 0;
       this.ticks += 1;
       this.lastTickWall = this.clock.wallMs();
-      this.emit(outcome);
+      for (const listener of this.completedListeners) listener();
+      this.tickListeners.emit(outcome);
       return outcome;
     } catch (error) {
       // Anything unexpected in evaluation (a bug): count it, make the valve safe, keep ticking
@@ -212,6 +319,10 @@ export class ControlLoop {
       this.checkAlive();
       return null;
     }
+  }
+
+  private async persist(): Promise<void> {
+    await this.stateSink?.save(this.runtime.persistentState());
   }
 
   private async readInputs(): Promise<InputSample> {
@@ -228,11 +339,18 @@ export class ControlLoop {
     }
   }
 
+  private async detectCard(): Promise<void> {
+    this.firmware = await this.card.detect();
+    this.logger.log(
+      `megaind card firmware ${this.firmware.text} at 0x${this.card.address.toString(16)}`,
+    );
+    await this.configureWatchdog();
+  }
+
   /** The card answered after a failed start-up detection: configure it now. */
   private async detectLate(): Promise<void> {
     try {
-      this.firmware = await this.card.detect();
-      await this.configureWatchdog();
+      await this.detectCard();
     } catch (error) {
       // Detection is retried on the next good tick; inputs were readable, so keep going.
       this.logger.warn(`late card detection failed: ${describe(error)}`);
@@ -256,18 +374,22 @@ export class ControlLoop {
     }
   }
 
-  /** Writes the decided output; on failure tries the safe state. Returns success. */
+  /**
+   * Writes the decided output; on failure tries the safe state. Returns (and remembers, for the
+   * next decision) whether the write succeeded.
+   */
   private async applyDecision(outcome: TickOutcome): Promise<boolean> {
     try {
       await this.valveOutput.write(outcome.valve.output);
-      return true;
+      this.outputOk = true;
     } catch (error) {
       // Could not drive the valve as decided: report (once per outage, not every tick) and
       // make one attempt at the safe state.
-      if (this.hardwareOk) this.logger.error(`valve write failed: ${describe(error)}`);
-      await this.writeSafeState('valve write failure', !this.hardwareOk);
-      return false;
+      if (this.outputOk) this.logger.error(`valve write failed: ${describe(error)}`);
+      await this.writeSafeState('valve write failure', !this.outputOk);
+      this.outputOk = false;
     }
+    return this.outputOk;
   }
 
   private async writeSafeState(reason: string, quiet = false): Promise<void> {
@@ -285,12 +407,47 @@ export class ControlLoop {
     }
   }
 
+  /**
+   * Writes the watchdog settings and reads them back, retrying: a setting that did not take
+   * (a bus glitch during the write) would leave the card with its undocumented defaults.
+   */
   private async configureWatchdog(): Promise<void> {
     const w = this.options.watchdog;
     if (!w.enabled) return;
-    await this.card.watchdogSetPeriod(w.periodS);
-    await this.card.watchdogSetInitialPeriod(w.initialPeriodS);
-    await this.card.watchdogSetOffTime(w.offTimeS);
+    for (let attempt = 1; attempt <= WATCHDOG_CONFIG_ATTEMPTS; attempt++) {
+      try {
+        await this.card.watchdogSetPeriod(w.periodS);
+        await this.card.watchdogSetInitialPeriod(w.initialPeriodS);
+        await this.card.watchdogSetOffTime(w.offTimeS);
+        const actual = {
+          periodS: await this.card.watchdogGetPeriod(),
+          initialPeriodS: await this.card.watchdogGetInitialPeriod(),
+          offTimeS: await this.card.watchdogGetOffTime(),
+        };
+        const wrong = (Object.keys(actual) as (keyof typeof actual)[]).filter(
+          (key) => actual[key] !== w[key],
+        );
+        if (wrong.length === 0) {
+          this.watchdogConfigured = true;
+          this.logger.log(
+            `card watchdog: period ${w.periodS} s, after power-up ${w.initialPeriodS} s, ` +
+              `off ${w.offTimeS} s (read back)`,
+          );
+          return;
+        }
+        this.logger.warn(
+          `watchdog settings did not take (attempt ${attempt}): ` +
+            wrong.map((key) => `${key} ${actual[key]} instead of ${w[key]}`).join(', '),
+        );
+      } catch (error) {
+        this.logger.warn(`watchdog configuration failed (attempt ${attempt}): ${describe(error)}`);
+      }
+    }
+    this.watchdogConfigured = false;
+    this.logger.error(
+      `card watchdog not configured after ${WATCHDOG_CONFIG_ATTEMPTS} attempts: it keeps the ` +
+        "card's own settings (see /api/diagnostics)",
+    );
   }
 
   private async reloadWatchdog(): Promise<void> {
@@ -312,22 +469,6 @@ export class ControlLoop {
         'valve left in safe state, card no longer touched (its watchdog will fire)',
     );
     for (const listener of this.deathListeners) listener();
-  }
-
-  /** Called once when the loop declares itself dead; the service then exits to be restarted. */
-  onDeath(listener: () => void): void {
-    this.deathListeners.add(listener);
-  }
-
-  private emit(outcome: TickOutcome): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(outcome);
-      } catch (error) {
-        // A reporting consumer (MQTT, WebSocket…) must never break control.
-        this.logger.error(`tick listener failed: ${describe(error)}`);
-      }
-    }
   }
 }
 

@@ -4,7 +4,7 @@ import { AlarmBook } from '../alarms/alarm-book';
 import { AlarmLimits, evaluateAlarmConditions } from '../alarms/alarm-conditions';
 import { defaultAlarmDefinitions } from '../alarms/alarm-definition';
 import { ChannelSignal, ChannelSignalConfig } from '../signals/channel-signal';
-import type { ValveDecision } from './control.types';
+import { LATCHING_TRIPS, ValveDecision } from './control.types';
 import { ValveController } from './valve-controller';
 
 export interface RuntimeChannel extends ChannelSignalConfig {
@@ -17,7 +17,6 @@ export interface RuntimeOptions {
   readonly channels: readonly RuntimeChannel[];
   readonly setpoints: Setpoints;
   readonly alarmLimits: AlarmLimits;
-  readonly samplePeriodMs: number;
   readonly startupGoodSamples: number;
 }
 
@@ -25,6 +24,12 @@ export interface RuntimeOptions {
 export type InputSample =
   | { readonly ok: true; readonly currentsMa: readonly number[] }
   | { readonly ok: false; readonly error: string };
+
+/** What must survive a restart: the mode ("keep closed") and the latched trips. */
+export interface PersistentControlState {
+  readonly mode: Mode;
+  readonly latched: readonly string[];
+}
 
 /** The outcome of one tick, for the I/O shell to act on and publish. */
 export interface TickOutcome {
@@ -60,9 +65,7 @@ export class ControlRuntime {
     start: Instant,
   ) {
     this.setpoints = options.setpoints;
-    // Three missed periods make a channel stale (design/safety.md).
-    const staleMs = options.samplePeriodMs * 3;
-    this.signals = options.channels.map((c) => new ChannelSignal(c, start.mono, staleMs));
+    this.signals = options.channels.map((c) => new ChannelSignal(c, start.mono));
     this.valveController = new ValveController(options.setpoints, options.startupGoodSamples);
     this.alarms = new AlarmBook(defaultAlarmDefinitions(options.setpoints.o2AlarmOnDelayS), start);
     const ts = new Date(start.wall).toISOString();
@@ -98,9 +101,22 @@ export class ControlRuntime {
     return this.seq;
   }
 
+  persistentState(): PersistentControlState {
+    return { mode: this.valveController.currentMode, latched: this.alarms.latchedIds() };
+  }
+
+  /** State saved before a restart: mode and latched trips come back as they were. */
+  restore(state: PersistentControlState, now: Instant): void {
+    this.valveController.setMode(state.mode);
+    this.alarms.restoreLatched(state.latched, now);
+    this.valve = { ...this.valve, mode: state.mode };
+  }
+
   updateSetpoints(setpoints: Setpoints): void {
     this.setpoints = setpoints;
     this.valveController.updateSetpoints(setpoints);
+    // Alarm delays come from setpoints too (o2AlarmOnDelayS): the book takes them from now on.
+    this.alarms.redefine(defaultAlarmDefinitions(setpoints.o2AlarmOnDelayS));
   }
 
   /**
@@ -117,8 +133,11 @@ export class ControlRuntime {
     this.supplyV = volts;
   }
 
-  /** One sample: signals → alarms and valve decision. */
-  tick(sample: InputSample, now: Instant): TickOutcome {
+  /**
+   * One sample: signals → alarms and valve decision. `outputOk` is false when the last valve
+   * write failed: a card that reads but cannot drive the valve is a hardware fault too.
+   */
+  tick(sample: InputSample, now: Instant, outputOk = true): TickOutcome {
     const ts = new Date(now.wall).toISOString();
     const channels = this.signals.map((signal, i) =>
       sample.ok
@@ -126,7 +145,7 @@ export class ControlRuntime {
         : signal.markReadFailed(ts),
     );
     this.lastReadings = channels;
-    return this.decide(channels, sample.ok, now, true);
+    return this.decide(channels, sample.ok && outputOk, now, true);
   }
 
   /**
@@ -146,13 +165,16 @@ export class ControlRuntime {
     if (isSample) this.seq += 1;
     const level = channels[this.indexOfRole('level')];
     const o2 = channels.filter((_, i) => this.options.channels[i].role === 'o2');
-    const decision = this.valveController.step({
-      mono: now.mono,
-      level,
-      o2,
-      hardwareOk,
-      fillTimeoutLatched: this.alarms.isRaisedOrLatched('fill_timeout'),
-    });
+    const decision = this.valveController.step(
+      {
+        mono: now.mono,
+        level,
+        o2,
+        hardwareOk,
+        tripsLatched: LATCHING_TRIPS.filter((id) => this.alarms.isRaisedOrLatched(id)),
+      },
+      isSample,
+    );
     const conditions = evaluateAlarmConditions(
       { level, o2, hardwareOk, supplyV: this.supplyV, fillTimedOut: decision.fillTimedOut },
       this.setpoints,

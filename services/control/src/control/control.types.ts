@@ -14,9 +14,16 @@ export interface ControlInputs {
   readonly o2: readonly SignalInput[];
   /** The last read of the card succeeded. */
   readonly hardwareOk: boolean;
-  /** `fill_timeout` is latched (not yet reset by an operator): auto fills are inhibited. */
-  readonly fillTimeoutLatched: boolean;
+  /**
+   * Trips raised or latched and not yet reset by a person (IEC 61511: a trip stays tripped
+   * until a person resets it, after its condition has cleared). Each keeps its interlock.
+   */
+  readonly tripsLatched: readonly LatchingTrip[];
 }
+
+/** Trips that latch: their interlock holds until an operator resets the alarm of the same id. */
+export const LATCHING_TRIPS = ['o2_low_low', 'fill_timeout'] as const;
+export type LatchingTrip = (typeof LATCHING_TRIPS)[number];
 
 export interface ValveDecision {
   readonly open: boolean;
@@ -33,4 +40,8 @@ export interface ValveDecision {
 /** Outcome of an operator request to the controller. */
 export type ControlRequestResult =
   | { readonly ok: true; readonly message: string }
-  | { readonly ok: false; readonly code: 'refused' | 'invalid_args'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'refused' | 'invalid_args' | 'hardware_error';
+      readonly message: string;
+    };

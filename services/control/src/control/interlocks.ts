@@ -14,9 +14,9 @@ export function activeInterlocks(
   if (!inputs.hardwareOk) interlocks.push('hardware_fault');
   if (!startupDone) interlocks.push('startup');
   const usableO2 = inputs.o2.filter((s) => isUsableQuality(s.quality) && s.value !== null);
-  if (usableO2.some((s) => (s.value as number) < setpoints.o2LowLowPct)) {
-    interlocks.push('o2_low_low');
-  }
+  const o2Tripped = usableO2.some((s) => (s.value as number) < setpoints.o2LowLowPct);
+  // Live or latched: once tripped, recovered air does not reopen the valve until a reset.
+  if (o2Tripped || inputs.tripsLatched.includes('o2_low_low')) interlocks.push('o2_low_low');
   // No fill without at least one trustworthy O2 reading (design/safety.md, sensor fault).
   if (usableO2.length === 0) interlocks.push('o2_unavailable');
   // The level must be `good` (not merely uncertain) to fill: a wrong level overfills or runs dry.
@@ -25,7 +25,7 @@ export function activeInterlocks(
   } else if (inputs.level.value >= setpoints.levelHighHighPct) {
     interlocks.push('level_high_high');
   }
-  if (inputs.fillTimeoutLatched) interlocks.push('fill_timeout');
+  if (inputs.tripsLatched.includes('fill_timeout')) interlocks.push('fill_timeout');
   return interlocks;
 }
 

@@ -1,6 +1,8 @@
 /**
  * Fixed-rate scheduling without drift: tick k is due at `start + k·period`. A tick that runs
  * late makes the next one start right after it; missed slots are skipped, never queued.
+ * A tick that throws or rejects is reported and the next one is scheduled all the same: the
+ * schedule stops only through `stop()`.
  */
 export class TickScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -13,6 +15,7 @@ export class TickScheduler {
     private readonly periodMs: number,
     private readonly task: () => Promise<unknown>,
     private readonly now: () => number = () => performance.now(),
+    private readonly onError: (error: unknown) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -46,7 +49,11 @@ export class TickScheduler {
     const startedAt = this.now();
     this.lateness.push(startedAt - this.nextDue);
     if (this.lateness.length > 1000) this.lateness.shift();
-    await this.task();
+    try {
+      await this.task();
+    } catch (error) {
+      this.onError(error);
+    }
     this.nextDue += this.periodMs;
     const end = this.now();
     if (this.nextDue < end) {

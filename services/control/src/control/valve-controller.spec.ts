@@ -11,7 +11,7 @@ function inputs(over: Partial<ControlInputs> = {}): ControlInputs {
     level: good(50),
     o2: [good(20.9), good(20.9)],
     hardwareOk: true,
-    fillTimeoutLatched: false,
+    tripsLatched: [],
     ...over,
   };
 }
@@ -85,7 +85,9 @@ describe('ValveController auto level control', () => {
   });
 
   it('does not auto-fill while fill_timeout is latched', () => {
-    const d = started(10).step(inputs({ level: good(10), mono: 2000, fillTimeoutLatched: true }));
+    const d = started(10).step(
+      inputs({ level: good(10), mono: 2000, tripsLatched: ['fill_timeout'] }),
+    );
     expect(d.open).toBe(false);
     expect(d.interlocks).toEqual(['fill_timeout']);
   });
@@ -182,9 +184,9 @@ describe('ValveController manual mode', () => {
 
   it('allows a manual fill while fill_timeout is latched (auto-only inhibit)', () => {
     const c = manual();
-    c.step(inputs({ mono: 2500, fillTimeoutLatched: true }));
+    c.step(inputs({ mono: 2500, tripsLatched: ['fill_timeout'] }));
     expect(c.requestManualOpen(60, 2500).ok).toBe(true);
-    expect(c.step(inputs({ mono: 3000, fillTimeoutLatched: true })).open).toBe(true);
+    expect(c.step(inputs({ mono: 3000, tripsLatched: ['fill_timeout'] })).open).toBe(true);
   });
 
   it('closes on an interlock and does not reopen when it clears', () => {

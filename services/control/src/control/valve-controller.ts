@@ -83,6 +83,13 @@ export class ValveController {
     return { ok: true, message: `valve open for ${seconds} s` };
   }
 
+  /** Ends a manual open that could not be carried out; the valve never opens later by itself. */
+  cancelManualOpen(reason: string): void {
+    if (this.manualUntilMono === null) return;
+    this.manualUntilMono = null;
+    this.manualEndReason = reason;
+  }
+
   /**
    * Close now. In auto mode this also switches to manual, so that the valve stays closed
    * (like switching a fill controller to OFF) instead of reopening on the next tick.
@@ -97,9 +104,13 @@ export class ValveController {
     return { ok: true, message: 'valve closed' };
   }
 
-  /** One control step. Must be called every sample period. */
-  step(inputs: ControlInputs): ValveDecision {
-    this.trackStartup(inputs.level);
+  /**
+   * One control step. Must be called every sample period (`newSample`), and may be called
+   * again between samples to apply an operator request at once: only new samples count
+   * towards the good level samples that end start-up.
+   */
+  step(inputs: ControlInputs, newSample = true): ValveDecision {
+    if (newSample) this.trackStartup(inputs.level);
     const interlocks = activeInterlocks(inputs, this.setpoints, this.startupDone);
     this.lastInterlocks = interlocks;
     const result =

@@ -58,6 +58,7 @@ export class OperatorGateway
   private readonly alarmChanges = new AlarmChangeTracker();
   private lastSetpoints: Setpoints | null = null;
   private subscriptions: Subscription[] = [];
+  private stopTicks: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
@@ -79,8 +80,10 @@ export class OperatorGateway
   }
 
   onModuleInit(): void {
+    this.stopTicks = this.control.onTick('operator gateway', (outcome) =>
+      this.publishTick(outcome),
+    );
     this.subscriptions = [
-      this.control.ticks$.subscribe((outcome) => this.publishTick(outcome)),
       this.links.changes$.subscribe((links) => this.broadcast(linksMessage(links))),
     ];
     this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatMs);
@@ -88,6 +91,7 @@ export class OperatorGateway
   }
 
   onModuleDestroy(): void {
+    this.stopTicks?.();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const socket of this.clients.keys())

@@ -15,6 +15,8 @@ const STATUS: Record<CommandErrorCode, number> = {
   expired: 410,
   payload_too_large: 413,
   internal: 500,
+  // The card did not take the valve write: the request is not done, the hardware is down.
+  hardware_error: 503,
 };
 
 @Controller('api/commands')

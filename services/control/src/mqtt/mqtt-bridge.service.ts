@@ -6,7 +6,6 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { CommandResult } from '@cryopilot/protocol';
-import type { Subscription } from 'rxjs';
 import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
 import { CommandBus } from '../commands/command-bus';
@@ -74,7 +73,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   private intake: MqttCommandIntake | null = null;
   private states: MqttStatePublisher | null = null;
   private link: MqttLink | null = null;
-  private ticks: Subscription | null = null;
+  private stopTicks: (() => void) | null = null;
   private overflow: OutboxOverflowAlarm | null = null;
   private resultsUndelivered = 0;
   private bugs = 0;
@@ -174,7 +173,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
       },
       (message) => this.logger.debug(message),
     );
-    this.ticks = control.ticks$.subscribe((outcome) => this.onTick(outcome));
+    this.stopTicks = control.onTick('mqtt', (outcome) => this.onTick(outcome));
     this.link = new MqttLink(
       this.connector,
       // Built for every attempt, so that renewed TLS files are picked up.
@@ -190,8 +189,8 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async stop(): Promise<void> {
-    this.ticks?.unsubscribe();
-    this.ticks = null;
+    this.stopTicks?.();
+    this.stopTicks = null;
     const connection = (await this.link?.stop()) ?? null;
     this.link = null;
     if (connection) {

@@ -57,7 +57,6 @@ describe('mqtt_outbox_overflow in the alarm book', () => {
         channels: config.channels,
         setpoints: DEFAULT_SETPOINTS,
         alarmLimits: config.alarms,
-        samplePeriodMs: 100,
         startupGoodSamples: 3,
       },
       start,

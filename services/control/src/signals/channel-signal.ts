@@ -13,22 +13,23 @@ export interface ChannelSignalConfig {
 
 /**
  * Turns raw loop currents of one channel into readings with quality, sample after sample.
- * Stateful only in time: warm-up start and the last fresh sample (for staleness).
+ * Stateful only in time: when the current warm-up started, and whether the transmitter has
+ * been seen faulted (`bad`) since.
  *
- * Warm-up restarts when the channel leaves `bad`: a transmitter that was unplugged or lost its
- * supply warms up again and may output a normal-looking current meanwhile (design/safety.md).
+ * Warm-up restarts when the channel comes back from `bad`: a transmitter that was unplugged or
+ * lost its supply warms up again and may output a normal-looking current meanwhile
+ * (docs/safety.md). Failed reads in between do not erase that memory: bad → read failure →
+ * good still warms up.
  */
 export class ChannelSignal {
   private warmupStartMono: number;
-  private lastFreshMono: number | null = null;
   private lastMa: number | null = null;
-  private lastQuality: Quality = 'stale';
+  /** Seen `bad` since the last warm-up started: the next usable current restarts warm-up. */
+  private faultedSinceWarmup = false;
 
   constructor(
     readonly config: ChannelSignalConfig,
     startMono: number,
-    /** A sample older than this (ms, control clock) is stale: 3 sample periods. */
-    private readonly staleAfterMs: number,
   ) {
     this.warmupStartMono = startMono;
   }
@@ -36,27 +37,24 @@ export class ChannelSignal {
   /** A fresh loop current was read at `mono`. */
   update(mA: number, mono: number, wallTs: string): ChannelReading {
     const band = classifyLoopCurrent(mA);
-    if (band !== 'bad' && this.lastQuality === 'bad') this.warmupStartMono = mono;
+    if (band === 'bad') {
+      this.faultedSinceWarmup = true;
+    } else if (this.faultedSinceWarmup) {
+      this.faultedSinceWarmup = false;
+      this.warmupStartMono = mono;
+    }
     const warmingUp = mono - this.warmupStartMono < this.config.warmupS * 1000;
     const quality: Quality = band === 'bad' ? 'bad' : warmingUp ? 'warmup' : band;
-    this.lastFreshMono = mono;
     this.lastMa = mA;
-    this.lastQuality = quality;
     return this.reading(quality, mA, wallTs);
   }
 
   /**
-   * No fresh current this period (read failed after retries). The reading is `stale` at once:
-   * the last value is history, not a measurement.
+   * No fresh current this period (the card read failed after retries). The reading is `stale`
+   * at once: the last value is history, not a measurement.
    */
   markReadFailed(wallTs: string): ChannelReading {
-    this.lastQuality = 'stale';
     return this.reading('stale', this.lastMa, wallTs);
-  }
-
-  /** Staleness check without a new sample: true when the last fresh sample is too old. */
-  isStale(mono: number): boolean {
-    return this.lastFreshMono === null || mono - this.lastFreshMono > this.staleAfterMs;
   }
 
   private reading(quality: Quality, mA: number | null, ts: string): ChannelReading {

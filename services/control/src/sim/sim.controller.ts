@@ -6,11 +6,13 @@ import { Clock, SystemClock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
 import { I2cBus } from '../hardware/i2c-bus';
 import { SimulatedMegaind } from '../hardware/simulator/simulated-megaind';
+import type { CardFault } from '../hardware/simulator/simulated-megaind.types';
+import { CARD_FAULTS, INPUT_FAULTS } from '../hardware/simulator/simulated-megaind.validation';
 import { parseBody } from '../http/parse-body';
 
 const faultSchema = z.strictObject({
   channel: z.string().max(32).optional(),
-  fault: z.enum(['none', 'open-circuit', 'over-range', 'stuck', 'i2c-error', 'card-missing']),
+  fault: z.enum([...INPUT_FAULTS, ...CARD_FAULTS.filter((f) => f !== 'none')]),
 });
 const scenarioSchema = z.strictObject({
   name: z.enum(['normal', 'o2-leak', 'o2-drop', 'fast-drain']),
@@ -48,16 +50,14 @@ export class SimController {
   setFault(@Body() body: unknown) {
     const { channel, fault } = parseBody(faultSchema, body);
     if (channel === undefined) {
-      if (fault !== 'none' && fault !== 'i2c-error' && fault !== 'card-missing') {
-        throw badRequest(`fault ${fault} needs a channel`);
-      }
+      if (!isCardFault(fault)) throw badRequest(`fault ${fault} needs a channel`);
       this.card.setCardFault(fault);
       if (fault === 'none')
         for (const c of this.config.channels) this.card.setInputFault(c.input, 'none');
     } else {
       const ch = this.config.channels.find((c) => c.id === channel);
       if (!ch) throw badRequest(`unknown channel: ${channel}`);
-      if (fault === 'i2c-error' || fault === 'card-missing') {
+      if (fault !== 'none' && isCardFault(fault)) {
         throw badRequest(`${fault} applies to the whole card: omit channel`);
       }
       this.card.setInputFault(ch.input, fault);
@@ -104,6 +104,10 @@ export class SimController {
       watchdog: this.card.watchdogState(),
     };
   }
+}
+
+function isCardFault(fault: string): fault is CardFault {
+  return (CARD_FAULTS as readonly string[]).includes(fault);
 }
 
 function badRequest(message: string) {

@@ -46,6 +46,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private pump: TelemetryPump | null = null;
   private sink: InfluxLineSink | null = null;
   private readonly subscriptions: Subscription[] = [];
+  private stopTicks: (() => void) | null = null;
   private readonly overflow = new OutboxOverflowAlarm(
     TELEMETRY_OVERFLOW_ALARM_ID,
     'telemetry outbox',
@@ -106,8 +107,8 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
       valveRepeatMs: VALVE_REPEAT_MS,
       diagnosticsPeriodMs: t.diagnosticsPeriodS * 1000,
     });
+    this.stopTicks = control.onTick('telemetry', (outcome) => this.onTick(recorder, outcome));
     this.subscriptions.push(
-      control.ticks$.subscribe((outcome) => this.onTick(recorder, outcome)),
       this.audit.appended$.subscribe((record) => this.onAudit(record)),
       this.links.changes$.subscribe((links) => this.onLinks(links)),
     );
@@ -119,6 +120,8 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopTicks?.();
+    this.stopTicks = null;
     for (const s of this.subscriptions) s.unsubscribe();
     this.subscriptions.length = 0;
     await this.pump?.stop(SHUTDOWN_GRACE_MS);

@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Trend } from '@cryopilot/protocol';
-import type { Subscription } from 'rxjs';
 import { APP_CONFIG } from '../app/app.tokens';
 import type { AppConfig } from '../config/config.schema';
 import { ControlLoopService } from '../control/control-loop.service';
@@ -13,7 +12,7 @@ export const TREND_MAX_POINTS = 1200;
 @Injectable()
 export class TrendService implements OnModuleInit, OnModuleDestroy {
   private readonly buffer: TrendBuffer;
-  private subscription: Subscription | null = null;
+  private stopTicks: (() => void) | null = null;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -27,7 +26,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscription = this.control.ticks$.subscribe((outcome) => {
+    this.stopTicks = this.control.onTick('trend', (outcome) => {
       const values: Record<string, number | null> = {};
       for (const reading of outcome.channels) values[reading.id] = reading.value;
       this.buffer.push({
@@ -39,7 +38,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    this.stopTicks?.();
   }
 
   /** The last `minutes` of history, thinned to at most TREND_MAX_POINTS. */

@@ -36,7 +36,7 @@ function recordTicks(t: TestApp): { seq: number; ts: number }[] {
   const ticks: { seq: number; ts: number }[] = [];
   t.app
     .get(ControlLoopService)
-    .ticks$.subscribe((o: TickOutcome) => ticks.push({ seq: o.seq, ts: o.wallMs }));
+    .onTick('test recorder', (o: TickOutcome) => void ticks.push({ seq: o.seq, ts: o.wallMs }));
   return ticks;
 }
 

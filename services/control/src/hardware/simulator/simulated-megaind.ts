@@ -30,6 +30,11 @@ import {
 import { SimulatedWatchdog } from './simulated-watchdog';
 import { valveOpenFraction } from './valve-open-fraction';
 
+/** A promise that never settles: the outcome of a transaction on a hung bus. */
+const NEVER = new Promise<never>(() => undefined);
+/** Waited on by a blocking transaction (nothing ever notifies it). */
+const BLOCK = new Int32Array(new SharedArrayBuffer(4));
+
 /** Fixed diagnostics of the emulated card. */
 const CPU_TEMP_C = 45;
 const PI_5V_MV = 5100;
@@ -95,6 +100,7 @@ export class SimulatedMegaind extends I2cBus {
 
   /** Read `length` bytes of the register file (computed registers refreshed first). */
   override readBlock(address: number, register: number, length: number): Promise<Buffer> {
+    if (this.hangs()) return NEVER;
     // Resolved asynchronously like a real bus; a throw inside becomes a rejection.
     return Promise.resolve().then(() => {
       this.beginTransaction(address, register, length);
@@ -104,6 +110,7 @@ export class SimulatedMegaind extends I2cBus {
 
   /** Write `data` into the register file and apply the card's command side effects. */
   override writeBlock(address: number, register: number, data: Buffer): Promise<void> {
+    if (this.hangs()) return NEVER;
     return Promise.resolve().then(() => {
       this.beginTransaction(address, register, data.length);
       this.registers.set(data, register);
@@ -154,6 +161,8 @@ export class SimulatedMegaind extends I2cBus {
    * Inject a card fault. `i2c-error`: transactions fail with EREMOTEIO, every one, or with
    * `failEvery` N the first after this call and then every Nth (N = 2: each transaction fails
    * once and succeeds on its retry). `card-missing`: every transaction NAKs (EREMOTEIO).
+   * `bus-hang`: transactions never complete. `bus-block`: the next transaction blocks the
+   * thread for good (only a process-level supervisor can notice; see the loop supervisor).
    * Failed transactions never reach the card: no register change, no watchdog reload.
    * @throws RangeError for a bad fault, or failEvery that is not an integer >= 1 or not i2c-error.
    */
@@ -186,6 +195,21 @@ export class SimulatedMegaind extends I2cBus {
   /** The emulated watchdog as of now (a silence longer than the period counts as a trip). */
   watchdogState(): WatchdogState {
     return this.watchdog.state(this.clock.now().mono);
+  }
+
+  /**
+   * Whether the injected fault keeps this transaction from ever completing. A hung transaction
+   * never reaches the card (no watchdog reload); a blocking one never returns at all.
+   */
+  private hangs(): boolean {
+    if (this.cardFault === 'bus-block') {
+      this.transactions++;
+      // Deliberately endless: nothing on this thread can run again to clear the fault.
+      for (;;) Atomics.wait(BLOCK, 0, 0, 60_000);
+    }
+    if (this.cardFault !== 'bus-hang') return false;
+    this.transactions++;
+    return true;
   }
 
   /**

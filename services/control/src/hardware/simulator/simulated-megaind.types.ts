@@ -42,7 +42,12 @@ export interface SimulatedMegaindOptions {
 export type InputFault = 'none' | 'open-circuit' | 'over-range' | 'stuck';
 
 /** Fault of the card or its bus. */
-export type CardFault = 'none' | 'i2c-error' | 'card-missing';
+/**
+ * Whole-card faults. `bus-hang`: a transaction never completes (SDA held low, endless clock
+ * stretching): the driver's promise never settles. `bus-block`: a transaction blocks the
+ * calling thread for good (a driver spinning in the kernel): the event loop stops.
+ */
+export type CardFault = 'none' | 'i2c-error' | 'card-missing' | 'bus-hang' | 'bus-block';
 
 /** Faults currently injected. */
 export interface SimulatedFaults {

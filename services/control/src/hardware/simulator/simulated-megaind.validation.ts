@@ -9,7 +9,13 @@ import {
 } from './simulated-megaind.types';
 
 export const INPUT_FAULTS: readonly InputFault[] = ['none', 'open-circuit', 'over-range', 'stuck'];
-export const CARD_FAULTS: readonly CardFault[] = ['none', 'i2c-error', 'card-missing'];
+export const CARD_FAULTS: readonly CardFault[] = [
+  'none',
+  'i2c-error',
+  'card-missing',
+  'bus-hang',
+  'bus-block',
+];
 
 /**
  * Check the simulator options (they come from config in the dev runner).
