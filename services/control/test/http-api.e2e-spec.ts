@@ -138,6 +138,53 @@ describe('commands over HTTP', () => {
     expect((await state()).setpoints.fillStartPct).toBe(25);
   });
 
+  it('trip settings: never through setpoints.set, within hard limits, confirmed and audited', async () => {
+    const refused = await command(admin, {
+      name: 'setpoints.set',
+      args: { o2LowLowPct: 18.5 },
+    }).expect(400);
+    expect(refused.body.error.message).toContain('o2LowLowPct: a safety trip setting');
+    await command(admin, {
+      name: 'trips.set',
+      args: { o2LowLowPct: 18.5, reason: 'new sensor' },
+    }).expect(400);
+    await command(operator, {
+      name: 'trips.set',
+      args: { o2LowLowPct: 18.5, confirm: true, reason: 'new sensor' },
+    }).expect(403);
+    for (const args of [{ o2LowLowPct: 0 }, { levelHighHighPct: 100 }, { maxFillS: 14_400 }]) {
+      const res = await command(admin, {
+        name: 'trips.set',
+        args: { ...args, confirm: true, reason: 'trying to disable a trip' },
+      }).expect(400);
+      expect(res.body.error.message).toContain('a hard safety limit');
+    }
+    expect((await state()).setpoints).toMatchObject({
+      o2LowLowPct: 18,
+      levelHighHighPct: 95,
+      maxFillS: 1800,
+    });
+    const ok = await command(admin, {
+      id: 'trip-change-1',
+      name: 'trips.set',
+      args: { o2LowLowPct: 18.5, confirm: true, reason: 'site rule: evacuate at 18.5' },
+    }).expect(200);
+    expect(ok.body.result.setpoints.o2LowLowPct).toBe(18.5);
+    const audit = (await admin.get('/api/audit?limit=50').expect(200)).body as Array<{
+      id: string;
+      changes?: unknown;
+      args: unknown;
+    }>;
+    expect(audit.find((r) => r.id === 'trip-change-1')).toMatchObject({
+      changes: { o2LowLowPct: { from: 18, to: 18.5 } },
+      args: { reason: 'site rule: evacuate at 18.5', confirm: true },
+    });
+    await command(admin, {
+      name: 'trips.set',
+      args: { o2LowLowPct: 18, confirm: true, reason: 'back to the default' },
+    }).expect(200);
+  });
+
   it.each([
     [{ name: 'valve.explode', args: {} }, 400, 'unknown_command'],
     [{ name: 'mode.set', args: { mode: 'turbo' } }, 400, 'invalid_args'],

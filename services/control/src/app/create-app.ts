@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -6,6 +6,7 @@ import { installBodyParsing } from '../http/body-parsing';
 import { resolveUiDir } from '../web/ui-dir';
 import { installWebPage } from '../web/web-page';
 import { AppModule, AppModuleOptions } from './app.module';
+import { logSubscriberErrors } from './subscriber-errors';
 
 /** Builds the application (not listening yet): shared by `main.ts` and the HTTP-level tests. */
 export async function createApp(
@@ -15,6 +16,7 @@ export async function createApp(
     bodyParser: false,
     logger: options.logger ?? new ConsoleLogger({ json: process.env.LOG_FORMAT === 'json' }),
   });
+  logSubscriberErrors((message) => new Logger('Subscribers').error(message));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   installWebPage(app, resolveUiDir());

@@ -35,6 +35,8 @@ export class DiagnosticsService {
         watchdog: {
           enabled: this.config.hardware.watchdog.enabled,
           periodS: this.config.hardware.watchdog.periodS,
+          /** The card's registers read back equal to the configured settings. */
+          configured: loop.watchdogConfigured,
           reloads: loop.watchdogReloads,
         },
       },
@@ -43,6 +45,7 @@ export class DiagnosticsService {
         ticks: loop.ticks,
         consecutiveFailures: loop.consecutiveFailures,
         dead: loop.dead,
+        supervisor: this.config.control.supervisor,
         jitterMs: this.control.jitter(),
       },
       links: this.links.snapshot(),

@@ -61,7 +61,12 @@ export class MqttJsConnector extends MqttConnector {
         clearTimeout(timer);
         client.removeAllListeners('connect');
         client.removeListener('close', onCloseBeforeConnack);
-        client.end(true);
+        try {
+          client.end(true);
+        } catch {
+          // A client whose stream was never built (connect threw) has nothing to end; the
+          // attempt fails with the original error either way.
+        }
         reject(error);
       };
       const onCloseBeforeConnack = () => fail(lastError ?? new Error('connection closed'));
@@ -75,7 +80,13 @@ export class MqttJsConnector extends MqttConnector {
         client.removeListener('close', onCloseBeforeConnack);
         resolve(new MqttJsConnection(client, connack, options.protocolVersion));
       });
-      client.connect();
+      try {
+        client.connect();
+      } catch (error) {
+        // mqtt.js builds the socket (and the TLS context) synchronously here: malformed TLS
+        // material throws. The attempt fails; the timer above must not outlive it.
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 }

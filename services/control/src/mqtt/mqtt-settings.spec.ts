@@ -1,5 +1,5 @@
 import { appConfigSchema } from '../config/config.schema';
-import { resolveMqttSettings, withoutCredentials } from './mqtt-settings';
+import { connectOptionsFor, resolveMqttSettings, withoutCredentials } from './mqtt-settings';
 
 const config = (mqtt: Record<string, unknown> = {}) =>
   appConfigSchema.parse({ deviceId: 'pi1', dataDir: '/data', mqtt });
@@ -40,5 +40,21 @@ describe('resolveMqttSettings', () => {
   it('never shows credentials in the display URL', () => {
     expect(withoutCredentials('mqtt://u:p@h:1883')).toBe('mqtt://h:1883');
     expect(withoutCredentials('not a url')).not.toContain('url');
+  });
+});
+
+describe('connectOptionsFor TLS files', () => {
+  const settings = resolveMqttSettings(
+    config({ url: 'mqtts://broker:8883', tls: { cert: '/tls/c.pem', key: '/tls/k.pem' } }),
+  );
+  const files: Record<string, string> = {
+    '/tls/c.pem': 'not a certificate',
+    '/tls/k.pem': '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n',
+  };
+
+  it('refuses malformed TLS material with the files named (the link retries and reports it)', () => {
+    expect(() =>
+      connectOptionsFor(settings, 'cryopilot/pi1/status', 1000, (path) => Buffer.from(files[path])),
+    ).toThrow(/TLS files unusable \(\/tls\/c\.pem, \/tls\/k\.pem\)/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Role } from '@cryopilot/protocol';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { join } from 'node:path';
 import type { AppConfig } from '../config/config.schema';
 import type { MqttConnectOptions } from './mqtt-connection';
@@ -105,6 +106,15 @@ export function connectOptionsFor(
   const read = (file: string | undefined) => (file === undefined ? undefined : readFile(file));
   const usesTls =
     /^(mqtts|wss):/.test(s.url) || s.tls.caFile !== undefined || s.tls.certFile !== undefined;
+  const tls = usesTls
+    ? {
+        ca: read(s.tls.caFile),
+        cert: read(s.tls.certFile),
+        key: read(s.tls.keyFile),
+        rejectUnauthorized: !s.tls.insecure,
+      }
+    : null;
+  if (tls) checkTlsMaterial(tls, s.tls);
   return {
     url: s.url,
     clientId: s.clientId,
@@ -115,15 +125,26 @@ export function connectOptionsFor(
     sessionExpiryS: s.sessionExpiryS,
     connectTimeoutMs,
     will: { topic: statusTopic, payload: 'offline', retain: true },
-    ...(usesTls
-      ? {
-          tls: {
-            ca: read(s.tls.caFile),
-            cert: read(s.tls.certFile),
-            key: read(s.tls.keyFile),
-            rejectUnauthorized: !s.tls.insecure,
-          },
-        }
-      : {}),
+    ...(tls ? { tls } : {}),
   };
+}
+
+/**
+ * Builds a TLS context from the files once, so that a malformed or mismatched key, certificate
+ * or CA fails here with the files named — an attempt that the link retries and reports —
+ * instead of deep inside the MQTT client.
+ * @throws Error naming the files.
+ */
+function checkTlsMaterial(
+  tls: { ca?: Buffer; cert?: Buffer; key?: Buffer },
+  files: MqttSettings['tls'],
+): void {
+  try {
+    createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+  } catch (error) {
+    const named = [files.caFile, files.certFile, files.keyFile].filter((f) => f !== undefined);
+    throw new Error(
+      `TLS files unusable (${named.join(', ')}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
