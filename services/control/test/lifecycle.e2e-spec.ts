@@ -104,7 +104,7 @@ describe('latched alarms across a restart', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-latch-'));
     const overrides = {
       simulator: { initialLevelPct: 15, fillPctPerMin: 0 },
-      setpoints: { maxFillS: 10 },
+      setpoints: { maxFillS: 60 },
     };
     const first = await startTestApp(overrides, { dataDir });
     const viewer = await first.login('viewer');

@@ -235,7 +235,7 @@ export class ControlLoop {
   /** A reset lifts a latched trip's interlock: re-evaluate and persist at once. */
   resetAlarm(id: string, user: string): Promise<AlarmActionResult> {
     return this.whileAccepting(async () => {
-      const result = this.runtime.alarms.reset(id, user, this.clock.now());
+      const result = this.runtime.resetAlarm(id, user, this.clock.now());
       if (result.ok) {
         await this.applyDecision(this.runtime.reevaluate(this.clock.now(), this.inputsOk()));
         await this.persist();

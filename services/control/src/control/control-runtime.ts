@@ -1,6 +1,13 @@
-import type { AlarmEvent, ChannelReading, Mode, Setpoints, ValveState } from '@cryopilot/protocol';
+import {
+  AlarmEvent,
+  ChannelReading,
+  isUsableQuality,
+  Mode,
+  Setpoints,
+  ValveState,
+} from '@cryopilot/protocol';
 import type { Instant } from '../clock/clock';
-import { AlarmBook } from '../alarms/alarm-book';
+import { AlarmActionResult, AlarmBook } from '../alarms/alarm-book';
 import { AlarmLimits, evaluateAlarmConditions } from '../alarms/alarm-conditions';
 import { defaultAlarmDefinitions } from '../alarms/alarm-definition';
 import { ChannelSignal, ChannelSignalConfig } from '../signals/channel-signal';
@@ -126,6 +133,32 @@ export class ControlRuntime {
    */
   setExternalCondition(id: string, active: boolean): void {
     this.externalConditions[id] = active;
+  }
+
+  /**
+   * Resets a latched alarm. A trip is reset only once its condition is known to have cleared:
+   * the O2 trip needs at least one O2 sensor that reads (not warming up, faulted or unread) —
+   * "no reading" is not "air is back".
+   */
+  resetAlarm(id: string, user: string, now: Instant): AlarmActionResult {
+    if (id === 'o2_low_low' && !this.o2Measured()) {
+      return {
+        ok: false,
+        code: 'refused',
+        message:
+          'o2_low_low: no O2 sensor reads yet (warming up, faulted or unread): reset once O2 is measured',
+      };
+    }
+    return this.alarms.reset(id, user, now);
+  }
+
+  private o2Measured(): boolean {
+    return this.lastReadings.some(
+      (reading, i) =>
+        this.options.channels[i].role === 'o2' &&
+        isUsableQuality(reading.quality) &&
+        reading.value !== null,
+    );
   }
 
   /** Latest HAT supply voltage (diagnostics are read less often than inputs). */

@@ -16,4 +16,9 @@ export class ManualClock extends Clock {
     if (ms < 0) throw new RangeError('time only moves forward');
     this.mono += ms;
   }
+
+  /** The wall clock jumps (NTP correction, a wrong RTC after a power cut); mono does not. */
+  jumpWall(ms: number): void {
+    this.wallOrigin += ms;
+  }
 }

@@ -118,6 +118,14 @@ export class SimulatedMegaind extends I2cBus {
     });
   }
 
+  /**
+   * How far the valve is open (0..1) as the card's output registers drive it right now: what
+   * the plant (and a person next to the dewar) sees. Not a bus transaction.
+   */
+  valveOpening(): number {
+    return valveOpenFraction(this.registers, this.valve);
+  }
+
   /** The plant, advanced to the clock's current time (so a scenario starts "now"). */
   getPlant(): PlantModel {
     this.syncPlant();
