@@ -11,5 +11,7 @@ module.exports = {
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@cryopilot/protocol$': '<rootDir>/../../packages/protocol/src/index.ts' },
-  testTimeout: 30000,
+  // Honoured only when this project runs alone (`npx jest --config …`); the root config sets
+  // the same for `make test`, where Jest ignores per-project timeouts.
+  testTimeout: 30_000,
 };

@@ -115,8 +115,13 @@ describe('latched alarms across a restart', () => {
     await first.close();
     const second = await startTestApp(overrides, { dataDir });
     const again = await second.login('operator');
-    await new Promise((r) => setTimeout(r, 1500)); // past warm-up: auto would fill now
-    const state = (await again.get('/api/state')).body as StateSnapshot;
+    // Past warm-up, with the level good for a few samples: auto would fill now.
+    const state = await eventually(async () => {
+      const s = (await again.get('/api/state')).body as StateSnapshot;
+      const ready =
+        s.channels.every((c) => c.quality === 'good') && !s.valve.interlocks.includes('startup');
+      return ready && s;
+    });
     expect(state.alarms.find((a) => a.id === 'fill_timeout')?.state).toBe('latched');
     expect(state.valve).toMatchObject({
       open: false,
