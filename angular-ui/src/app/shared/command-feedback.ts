@@ -13,6 +13,8 @@ export function describeOutcome(i18n: I18n, outcome: CommandOutcome): string {
     case 'connection_lost':
     case 'timeout':
       return i18n.t(`error.${code}`);
+    case 'hardware_error':
+      return i18n.t('error.hardware_error', { message });
     default:
       return i18n.t('error.generic', { code, message });
   }

@@ -122,6 +122,43 @@ describe('operator page', () => {
     await context.close();
   }, 60_000);
 
+  it('safety trips change only after a confirmation with a reason, recorded in the audit', async () => {
+    const [context, page] = await newPage();
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Setpoints' }).click();
+    const trips = page.locator('form.trips');
+    await trips.locator('input[name="o2LowLowPct"]').fill('18.5');
+    await trips.getByRole('button', { name: 'Change safety trips…' }).click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog.getByTestId('trip-changes'), 'o2LowLowPct: 18.0 → 18.5 %vol');
+    const confirm = dialog.getByRole('button', { name: 'Change the trips' });
+    expect(await confirm.isDisabled()).toBe(true); // no reason yet
+    await dialog.getByLabel('Reason (recorded in the audit log)').fill('site rule: 18.5');
+    await screenshot(page, 'trips-confirm-laptop-en');
+    await confirm.click();
+    await expectText(trips.getByTestId('trips-feedback'), 'Safety trips changed');
+    const audit = await context.request.get(`${service.url}/api/audit?limit=5`);
+    expect(await audit.json()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          command: 'trips.set',
+          ok: true,
+          changes: { o2LowLowPct: { from: 18, to: 18.5 } },
+        }),
+      ]),
+    );
+    // Past a hard limit, the service's message is shown and nothing changes.
+    await trips.locator('input[name="o2LowLowPct"]').fill('12');
+    await trips.getByRole('button', { name: 'Change safety trips…' }).click();
+    await dialog.getByLabel('Reason (recorded in the audit log)').fill('testing the floor');
+    await dialog.getByRole('button', { name: 'Change the trips' }).click();
+    await expectText(trips.getByTestId('trips-feedback'), 'a hard safety limit');
+    await context.request.post(`${service.url}/api/commands`, {
+      data: { name: 'trips.set', args: { o2LowLowPct: 18, confirm: true, reason: 'restore' } },
+    });
+    await context.close();
+  });
+
   it('a wire break shows BAD and raises an alarm that the operator acknowledges', async () => {
     const [context, page] = await newPage();
     await signIn(page, service.url, 'admin', ADMIN_PASSWORD);

@@ -15,13 +15,11 @@ export const SETPOINT_GROUPS: ReadonlyArray<{ title: TextKey; fields: SetpointFi
       { key: 'fillStartPct', unit: '%', step: 1 },
       { key: 'fillStopPct', unit: '%', step: 1 },
       { key: 'levelLowPct', unit: '%', step: 1 },
-      { key: 'levelHighHighPct', unit: '%', step: 1 },
     ],
   },
   {
     title: 'setpoints.group.o2',
     fields: [
-      { key: 'o2LowLowPct', unit: '%vol', step: 0.1 },
       { key: 'o2LowPct', unit: '%vol', step: 0.1 },
       { key: 'o2HighPct', unit: '%vol', step: 0.1 },
       { key: 'o2DeadbandPct', unit: '%vol', step: 0.05 },
@@ -31,12 +29,22 @@ export const SETPOINT_GROUPS: ReadonlyArray<{ title: TextKey; fields: SetpointFi
   {
     title: 'setpoints.group.timers',
     fields: [
-      { key: 'maxFillS', unit: 's', step: 10 },
       { key: 'minOffS', unit: 's', step: 10 },
       { key: 'manualOpenMaxS', unit: 's', step: 10 },
       { key: 'manualOpenDefaultS', unit: 's', step: 10 },
     ],
   },
+];
+
+/**
+ * The safety trips (they close the valve): edited apart, saved with `trips.set` after an
+ * explicit confirmation with a reason. Same list as the protocol's `TRIP_SETTING_FIELDS`
+ * (checked by a spec; the page imports no runtime code from the protocol package).
+ */
+export const TRIP_FIELDS: readonly SetpointField[] = [
+  { key: 'o2LowLowPct', unit: '%vol', step: 0.1 },
+  { key: 'levelHighHighPct', unit: '%', step: 1 },
+  { key: 'maxFillS', unit: 's', step: 10 },
 ];
 
 /** The fields whose edited value differs from the service's (only those are sent). */

@@ -1,18 +1,24 @@
-import { Component, computed, inject, signal } from '@angular/core';
+import { Component, computed, inject, signal, viewChild } from '@angular/core';
 import type { Setpoints } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
 import { RealtimeState } from '../../core/realtime/realtime-state';
 import { hasRole, Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
-import { changedSetpoints, SETPOINT_GROUPS } from './setpoint-fields';
+import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+import { changedSetpoints, SETPOINT_GROUPS, SetpointField, TRIP_FIELDS } from './setpoint-fields';
+
+type Edits = Partial<Record<keyof Setpoints, string>>;
 
 /**
- * Setpoints editor (admins). The service validates the whole set and its messages are shown
- * as they come (`fillStopPct: must be > fillStartPct`); nothing is changed on refusal.
+ * Setpoints editor (admins). Operating setpoints are saved as they are; the safety trips (the
+ * settings that close the valve) are saved apart, only after a confirmation naming the old and
+ * new values with a reason, which the service audits. The service validates the whole set and
+ * its messages are shown as they come; nothing is changed on refusal.
  */
 @Component({
   selector: 'app-setpoints-page',
+  imports: [ConfirmDialog],
   template: `
     <form class="panel" (submit)="$event.preventDefault(); save()">
       <h1 class="panel-title">{{ i18n.t('setpoints.title') }}</h1>
@@ -32,7 +38,7 @@ import { changedSetpoints, SETPOINT_GROUPS } from './setpoint-fields';
                     [name]="field.key"
                     [step]="field.step"
                     [value]="edited()[field.key] ?? current[field.key]"
-                    (input)="edit(field.key, $any($event.target).value)"
+                    (input)="edit(edited, field.key, $any($event.target).value)"
                   />
                 </label>
               }
@@ -45,6 +51,59 @@ import { changedSetpoints, SETPOINT_GROUPS } from './setpoint-fields';
         {{ i18n.t('setpoints.save') }}
       </button>
     </form>
+
+    <form class="panel trips" (submit)="$event.preventDefault(); askTrips()">
+      <h2 class="panel-title">{{ i18n.t('setpoints.trips.title') }}</h2>
+      <p class="notice">{{ i18n.t('setpoints.trips.notice') }}</p>
+      @if (state.setpoints(); as current) {
+        <fieldset [disabled]="!canEdit()">
+          <div class="grid">
+            @for (field of tripFields; track field.key) {
+              <label class="field">
+                <span>{{ field.key }} ({{ field.unit }})</span>
+                <input
+                  type="number"
+                  [name]="field.key"
+                  [step]="field.step"
+                  [value]="tripEdits()[field.key] ?? current[field.key]"
+                  (input)="edit(tripEdits, field.key, $any($event.target).value)"
+                />
+              </label>
+            }
+          </div>
+        </fieldset>
+      }
+      <p class="feedback" role="status" data-testid="trips-feedback">{{ tripFeedback() }}</p>
+      <button type="submit" class="btn" [disabled]="!canEdit() || busy()">
+        {{ i18n.t('setpoints.trips.change') }}
+      </button>
+    </form>
+
+    <app-confirm-dialog
+      [title]="i18n.t('setpoints.trips.confirmTitle')"
+      [confirmLabel]="i18n.t('setpoints.trips.confirm')"
+      [confirmDisabled]="reason().trim().length < 3"
+      (confirmed)="saveTrips()"
+    >
+      <p>{{ i18n.t('setpoints.trips.confirmText') }}</p>
+      <ul class="changes" data-testid="trip-changes">
+        @for (change of tripChanges(); track change.key) {
+          <li>
+            <strong>{{ change.key }}</strong>: {{ i18n.number(change.from, change.decimals) }} →
+            {{ i18n.number(change.to, change.decimals) }} {{ change.unit }}
+          </li>
+        }
+      </ul>
+      <label class="field">
+        <span>{{ i18n.t('setpoints.trips.reason') }}</span>
+        <textarea
+          rows="2"
+          maxlength="500"
+          [value]="reason()"
+          (input)="reason.set($any($event.target).value)"
+        ></textarea>
+      </label>
+    </app-confirm-dialog>
   `,
   styles: `
     fieldset {
@@ -61,6 +120,12 @@ import { changedSetpoints, SETPOINT_GROUPS } from './setpoint-fields';
       min-height: 1.2rem;
       white-space: pre-line;
     }
+    .trips {
+      margin-top: 1rem;
+    }
+    .changes {
+      padding-left: 1.2rem;
+    }
   `,
 })
 export class SetpointsPage {
@@ -68,15 +133,34 @@ export class SetpointsPage {
   protected readonly state = inject(RealtimeState);
   private readonly session = inject(Session);
   private readonly commands = inject(CommandSender);
+  private readonly dialog = viewChild.required(ConfirmDialog);
   protected readonly groups = SETPOINT_GROUPS;
-  protected readonly edited = signal<Partial<Record<keyof Setpoints, string>>>({});
+  protected readonly tripFields = TRIP_FIELDS;
+  protected readonly edited = signal<Edits>({});
+  protected readonly tripEdits = signal<Edits>({});
+  protected readonly reason = signal('');
   protected readonly busy = signal(false);
   protected readonly feedback = signal('');
+  protected readonly tripFeedback = signal('');
   protected readonly isAdmin = computed(() => hasRole(this.session.role(), 'admin'));
   protected readonly canEdit = computed(() => this.isAdmin() && this.state.isLive());
 
-  protected edit(key: keyof Setpoints, value: string): void {
-    this.edited.update((e) => ({ ...e, [key]: value }));
+  /** The trips the dialog asks about: old → new, as the admin edited them. */
+  protected readonly tripChanges = computed(() => {
+    const current = this.state.setpoints();
+    const patch = current ? changedSetpoints(current, this.tripEdits()) : {};
+    if (!current || 'invalid' in patch) return [];
+    return TRIP_FIELDS.filter((f: SetpointField) => patch[f.key] !== undefined).map((f) => ({
+      key: f.key,
+      unit: f.unit,
+      decimals: f.step < 1 ? 1 : 0,
+      from: current[f.key],
+      to: patch[f.key] as number,
+    }));
+  });
+
+  protected edit(target: typeof this.edited, key: keyof Setpoints, value: string): void {
+    target.update((e) => ({ ...e, [key]: value }));
   }
 
   protected async save(): Promise<void> {
@@ -96,6 +180,38 @@ export class SetpointsPage {
       this.feedback.set(this.i18n.t('setpoints.saved'));
     } else {
       this.feedback.set(describeOutcome(this.i18n, outcome));
+    }
+  }
+
+  protected askTrips(): void {
+    const current = this.state.setpoints();
+    if (!current) return;
+    const patch = changedSetpoints(current, this.tripEdits());
+    if ('invalid' in patch) {
+      this.tripFeedback.set(`${String(patch.invalid)}: ?`);
+      return;
+    }
+    if (Object.keys(patch).length === 0) return;
+    this.reason.set('');
+    this.dialog().open();
+  }
+
+  protected async saveTrips(): Promise<void> {
+    const changes = this.tripChanges();
+    if (changes.length === 0) return;
+    const patch = Object.fromEntries(changes.map((c) => [c.key, c.to]));
+    this.busy.set(true);
+    const outcome = await this.commands.send('trips.set', {
+      ...patch,
+      confirm: true,
+      reason: this.reason().trim(),
+    });
+    this.busy.set(false);
+    if (outcome.ok) {
+      this.tripEdits.set({});
+      this.tripFeedback.set(this.i18n.t('setpoints.trips.saved'));
+    } else {
+      this.tripFeedback.set(describeOutcome(this.i18n, outcome));
     }
   }
 }
