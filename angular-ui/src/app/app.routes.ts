@@ -1,6 +1,6 @@
 import { inject } from '@angular/core';
 import { CanActivateFn, Router, Routes } from '@angular/router';
-import { hasRole, Session } from './core/session/session';
+import { Session } from './core/session/session';
 
 /** Pages need a session; without one the page goes to the login form. */
 const signedIn: CanActivateFn = async () => {
@@ -10,7 +10,7 @@ const signedIn: CanActivateFn = async () => {
 };
 
 const admin: CanActivateFn = () =>
-  hasRole(inject(Session).role(), 'admin') ? true : inject(Router).parseUrl('/');
+  inject(Session).isAdmin() ? true : inject(Router).parseUrl('/');
 
 export const routes: Routes = [
   { path: 'login', loadComponent: () => import('./login/login').then((m) => m.Login) },

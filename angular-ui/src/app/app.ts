@@ -5,7 +5,7 @@ import type { TextKey } from './core/i18n/en';
 import { I18n, Language, LANGUAGES } from './core/i18n/i18n';
 import { RealtimeConnection } from './core/realtime/realtime-connection';
 import { RealtimeState } from './core/realtime/realtime-state';
-import { hasRole, Session } from './core/session/session';
+import { Session } from './core/session/session';
 
 /**
  * The shell: header (device, connection state, user, language, logout), navigation, the
@@ -25,7 +25,7 @@ export class App {
   private readonly router = inject(Router);
   protected readonly languages = LANGUAGES;
 
-  protected readonly isAdmin = computed(() => hasRole(this.session.role(), 'admin'));
+  protected readonly isAdmin = this.session.isAdmin;
   /** Logged in but not live: the overlay covers the page and makes it inert. */
   protected readonly showOverlay = computed(
     () => this.session.user() !== null && !this.state.isLive(),

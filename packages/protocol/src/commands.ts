@@ -7,7 +7,7 @@ import {
   TRIP_SETTING_FIELDS,
   tripSettingsPatchSchema,
 } from './setpoints';
-import type { Role } from './common';
+import { hasRole, Role, roleSchema } from './common';
 
 /** Stable error codes of command results (design/interfaces.md). */
 export const COMMAND_ERROR_CODES = [
@@ -81,6 +81,23 @@ export const COMMAND_ROLES: Record<CommandName, Role> = {
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',
 };
+
+/** The commands a role may send, for the page (which then needs no role rules of its own). */
+export function commandsAllowedFor(role: Role): CommandName[] {
+  return COMMAND_NAMES.filter((name) => hasRole(role, COMMAND_ROLES[name]));
+}
+
+/** Who is signed in and which commands their role allows (login, session, WS snapshot). */
+export const sessionInfoSchema = z.strictObject({
+  user: z.string(),
+  role: roleSchema,
+  commands: z.array(z.string()),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export function sessionInfo(user: string, role: Role): SessionInfo {
+  return { user, role, commands: commandsAllowedFor(role) };
+}
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.hasOwn(commandArgsSchemas, name);

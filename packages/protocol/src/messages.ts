@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { alarmSchema } from './alarms';
 import { qualitySchema } from './channels';
-import { isoTimestamp, roleSchema } from './common';
-import { commandErrorSchema, commandIdSchema } from './commands';
+import { isoTimestamp } from './common';
+import { commandErrorSchema, commandIdSchema, sessionInfoSchema } from './commands';
 import { linkStateSchema, sampleChannelSchema, stateSnapshotSchema, trendSchema } from './state';
 import { setpointsSchema } from './setpoints';
 import { valveStateSchema } from './valve';
@@ -14,7 +14,7 @@ export const wsServerMessageSchema = z.discriminatedUnion('type', [
     state: stateSnapshotSchema,
     trend: trendSchema,
     alarms: z.array(alarmSchema),
-    session: z.strictObject({ user: z.string(), role: roleSchema }),
+    session: sessionInfoSchema,
     /** How many minutes of history `/api/trend` can return (the UI's longest trend range). */
     trendRetainMinutes: z.number().int().positive().optional(),
   }),

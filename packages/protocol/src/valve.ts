@@ -21,6 +21,10 @@ export const INTERLOCKS = [
 export const interlockSchema = z.enum(INTERLOCKS);
 export type Interlock = z.infer<typeof interlockSchema>;
 
+/** Why `valve.open` would be refused now (roles aside): the mode, or a blocking interlock. */
+export const openBlockerSchema = z.union([z.literal('auto_mode'), interlockSchema]);
+export type OpenBlocker = z.infer<typeof openBlockerSchema>;
+
 /** The valve as the service drives it. `output` is 0..100 % (0 = closed). */
 export const valveStateSchema = z.strictObject({
   open: z.boolean(),
@@ -31,5 +35,14 @@ export const valveStateSchema = z.strictObject({
   since: isoTimestamp,
   /** When a manual open ends by itself (null unless manually open). */
   manualUntil: isoTimestamp.nullable(),
+  /**
+   * Whether the service would accept `valve.open` now (roles aside) and what blocks it: the
+   * page shows this instead of re-deriving the rules (a watched manual fill is allowed under
+   * `fill_timeout`, for instance).
+   */
+  manualOpen: z.strictObject({
+    allowed: z.boolean(),
+    blockedBy: z.array(openBlockerSchema),
+  }),
 });
 export type ValveState = z.infer<typeof valveStateSchema>;

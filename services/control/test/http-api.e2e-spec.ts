@@ -1,6 +1,6 @@
 /** The real service, driven over HTTP: authentication, roles, commands, bad input. */
 import type { StateSnapshot } from '@cryopilot/protocol';
-import { healthSchema, stateSnapshotSchema, trendSchema } from '@cryopilot/protocol';
+import { COMMAND_NAMES, healthSchema, stateSnapshotSchema, trendSchema } from '@cryopilot/protocol';
 import type TestAgent from 'supertest/lib/agent';
 import { eventually, startTestApp, TestApp } from './support/test-app';
 
@@ -76,7 +76,8 @@ describe('read API', () => {
       .post('/api/auth/login')
       .send({ username: 'admin', password: 'admin-password-for-tests' })
       .expect(200);
-    expect(res.body).toEqual({ user: 'admin', role: 'admin' });
+    // The session names the commands the role allows: the page holds no role rules.
+    expect(res.body).toEqual({ user: 'admin', role: 'admin', commands: COMMAND_NAMES });
     expect(res.headers['set-cookie'][0]).toMatch(/HttpOnly/);
     expect(res.headers['set-cookie'][0]).toMatch(/SameSite=Strict/);
   });

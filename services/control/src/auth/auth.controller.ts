@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { sessionInfo } from '@cryopilot/protocol';
 import { z } from 'zod';
 import { parseBody } from '../http/parse-body';
 import { CurrentUser, Public } from './auth.decorators';
@@ -42,13 +43,13 @@ export class AuthController {
       path: '/',
       maxAge: SESSION_IDLE_MS,
     });
-    return { user: user.username, role: user.role };
+    return sessionInfo(user.username, user.role);
   }
 
   /** Who is logged in (401 without a session): the page asks before opening its WebSocket. */
   @Get('session')
   session(@CurrentUser() user: User) {
-    return { user: user.username, role: user.role };
+    return sessionInfo(user.username, user.role);
   }
 
   @Post('logout')

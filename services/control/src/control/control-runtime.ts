@@ -85,6 +85,7 @@ export class ControlRuntime {
       interlocks: ['startup'],
       since: ts,
       manualUntil: null,
+      manualOpen: this.manualOpenState(),
     };
   }
 
@@ -116,7 +117,7 @@ export class ControlRuntime {
   restore(state: PersistentControlState, now: Instant): void {
     this.valveController.setMode(state.mode);
     this.alarms.restoreLatched(state.latched, now);
-    this.valve = { ...this.valve, mode: state.mode };
+    this.valve = { ...this.valve, mode: state.mode, manualOpen: this.manualOpenState() };
   }
 
   updateSetpoints(setpoints: Setpoints): void {
@@ -242,8 +243,14 @@ export class ControlRuntime {
       interlocks: [...decision.interlocks],
       since: changed ? new Date(now.wall).toISOString() : this.valve.since,
       manualUntil,
+      manualOpen: this.manualOpenState(),
     };
     return changed;
+  }
+
+  private manualOpenState(): ValveState['manualOpen'] {
+    const blockedBy = this.valveController.manualOpenBlockers();
+    return { allowed: blockedBy.length === 0, blockedBy };
   }
 
   private indexOfRole(role: 'level'): number {

@@ -23,6 +23,20 @@ function started(levelPct = 50, mono = 0): ValveController {
   return c;
 }
 
+describe('ValveController manual open blockers (published with the valve state)', () => {
+  it('auto mode blocks a manual open; in manual, fill_timeout does not, other interlocks do', () => {
+    const c = started(50);
+    expect(c.manualOpenBlockers()).toEqual(['auto_mode']);
+    c.setMode('manual');
+    c.step(inputs({ mono: 2000, tripsLatched: ['fill_timeout'] }));
+    expect(c.manualOpenBlockers()).toEqual([]);
+    expect(c.requestManualOpen(60, 2000).ok).toBe(true);
+    c.step(inputs({ mono: 2500, level: bad }));
+    expect(c.manualOpenBlockers()).toEqual(['level_sensor_fault']);
+    expect(c.requestManualOpen(60, 2500)).toMatchObject({ ok: false, code: 'refused' });
+  });
+});
+
 describe('ValveController start-up', () => {
   it('starts closed, in auto, with the startup interlock', () => {
     const c = new ValveController(DEFAULT_SETPOINTS, 3);

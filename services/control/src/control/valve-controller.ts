@@ -1,4 +1,4 @@
-import type { Interlock, Mode, Setpoints } from '@cryopilot/protocol';
+import type { Interlock, Mode, OpenBlocker, Setpoints } from '@cryopilot/protocol';
 import type {
   ControlInputs,
   ControlRequestResult,
@@ -74,13 +74,23 @@ export class ValveController {
         message: `durationS must be <= ${this.setpoints.manualOpenMaxS} (manualOpenMaxS)`,
       };
     }
-    const blocking = this.lastInterlocks.filter(blocksManual);
+    const blocking = this.manualOpenBlockers().filter((b) => b !== 'auto_mode');
     if (blocking.length > 0) {
       return { ok: false, code: 'refused', message: `interlock active: ${blocking.join(', ')}` };
     }
     this.manualUntilMono = mono + seconds * 1000;
     this.manualEndReason = null;
     return { ok: true, message: `valve open for ${seconds} s` };
+  }
+
+  /**
+   * What keeps `valve.open` from being accepted now: auto mode, or an interlock that blocks
+   * manual opens (all but `fill_timeout`). Published with the valve state, so clients show the
+   * service's own rule.
+   */
+  manualOpenBlockers(): OpenBlocker[] {
+    const blockers: OpenBlocker[] = this.lastInterlocks.filter(blocksManual);
+    return this.mode === 'manual' ? blockers : ['auto_mode', ...blockers];
   }
 
   /** Ends a manual open that could not be carried out; the valve never opens later by itself. */

@@ -39,6 +39,7 @@ describe('outbound messages', () => {
         interlocks: ['level_sensor_fault'],
         since: ts,
         manualUntil: null,
+        manualOpen: { allowed: false, blockedBy: ['auto_mode', 'level_sensor_fault'] },
       },
     } as unknown as TickOutcome;
     const message = wsServerMessageSchema.parse(sampleMessage(outcome));

@@ -1,13 +1,14 @@
-import type {
-  Alarm,
-  CommandResult,
-  Links,
-  Role,
-  SampleChannel,
-  Setpoints,
-  StateSnapshot,
-  Trend,
-  WsServerMessage,
+import {
+  sessionInfo,
+  type Alarm,
+  type CommandResult,
+  type Links,
+  type Role,
+  type SampleChannel,
+  type Setpoints,
+  type StateSnapshot,
+  type Trend,
+  type WsServerMessage,
 } from '@cryopilot/protocol';
 import type { TickOutcome } from '../control/control-runtime';
 
@@ -23,7 +24,14 @@ export function snapshotMessage(
   session: { user: string; role: Role },
   trendRetainMinutes: number,
 ): WsServerMessage {
-  return { type: 'snapshot', state, trend, alarms, session, trendRetainMinutes };
+  return {
+    type: 'snapshot',
+    state,
+    trend,
+    alarms,
+    session: sessionInfo(session.user, session.role),
+    trendRetainMinutes,
+  };
 }
 
 /** The compact per-sample message: value, quality and mA per channel, and the valve. */

@@ -12,6 +12,7 @@ const valve = (patch: Partial<ValveState> = {}): ValveState => ({
   interlocks: [],
   since: '2026-01-01T00:00:00.000Z',
   manualUntil: null,
+  manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
   ...patch,
 });
 

@@ -42,6 +42,7 @@ describe('telemetry line protocol', () => {
       interlocks: [],
       since: '',
       manualUntil: null,
+      manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
     };
     expect(valveLine('d', valve, T)).toBe(
       `valve,device=d mode="auto",open=T,output=100,reason="filling: \\"level\\" 18 %" ${T}`,

@@ -20,6 +20,7 @@ const valve = (open: boolean, reason = 'x'): ValveState => ({
   interlocks: [],
   since: '',
   manualUntil: null,
+  manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
 });
 const alarm: Alarm = {
   id: 'level_low',

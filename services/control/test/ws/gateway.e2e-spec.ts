@@ -64,7 +64,7 @@ describe('stream', () => {
     const client = await connect('viewer');
     const snapshot = await client.next('snapshot');
     expect(client.messages[0].type).toBe('snapshot');
-    expect(snapshot.session).toEqual({ user: 'viewer', role: 'viewer' });
+    expect(snapshot.session).toEqual({ user: 'viewer', role: 'viewer', commands: [] });
     expect(snapshot.state.channels.map((c) => c.id)).toEqual(['o2_1', 'o2_2', 'ln2_level']);
     expect(snapshot.trend.t.length).toBeGreaterThan(0);
     expect(snapshot.alarms.length).toBeGreaterThan(0);

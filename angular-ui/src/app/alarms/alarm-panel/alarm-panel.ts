@@ -4,7 +4,7 @@ import type { TextKey } from '../../core/i18n/en';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
 import { RealtimeState } from '../../core/realtime/realtime-state';
-import { hasRole, Session } from '../../core/session/session';
+import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
 
@@ -30,10 +30,10 @@ export class AlarmPanel {
 
   protected readonly alarms = this.state.activeAlarms;
   protected readonly canOperate = computed(
-    () => this.state.isLive() && hasRole(this.session.role(), 'operator'),
+    () => this.state.isLive() && this.session.may('alarm.ack'),
   );
   protected readonly canShelve = computed(
-    () => this.state.isLive() && hasRole(this.session.role(), 'admin'),
+    () => this.state.isLive() && this.session.may('alarm.shelve'),
   );
   protected readonly target = signal<{ alarm: Alarm; action: AlarmAction } | null>(null);
   protected readonly comment = signal('');

@@ -3,7 +3,7 @@ import type { Setpoints } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
 import { RealtimeState } from '../../core/realtime/realtime-state';
-import { hasRole, Session } from '../../core/session/session';
+import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
 import { changedSetpoints, SETPOINT_GROUPS, SetpointField, TRIP_FIELDS } from './setpoint-fields';
@@ -142,7 +142,7 @@ export class SetpointsPage {
   protected readonly busy = signal(false);
   protected readonly feedback = signal('');
   protected readonly tripFeedback = signal('');
-  protected readonly isAdmin = computed(() => hasRole(this.session.role(), 'admin'));
+  protected readonly isAdmin = computed(() => this.session.may('setpoints.set'));
   protected readonly canEdit = computed(() => this.isAdmin() && this.state.isLive());
 
   /** The trips the dialog asks about: old → new, as the admin edited them. */

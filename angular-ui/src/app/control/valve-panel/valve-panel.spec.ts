@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import type { Role } from '@cryopilot/protocol';
+import { commandsAllowedFor, sessionInfo, type Role } from '@cryopilot/protocol';
 import { ControlApi } from '../../core/api/control-api';
 import { RealtimeConnection } from '../../core/realtime/realtime-connection';
 import { REALTIME_URL, SESSION_PROBE, SOCKET_FACTORY } from '../../core/realtime/socket-factory';
@@ -10,7 +10,7 @@ import { valveControlReasons } from './valve-rules';
 
 async function render(role: Role, over: Parameters<typeof snapshot>[0] = {}) {
   const sockets = new FakeSocketFactory();
-  const api = { session: () => Promise.resolve({ user: 'u', role }) };
+  const api = { session: () => Promise.resolve(sessionInfo('u', role)) };
   TestBed.configureTestingModule({
     providers: [
       { provide: SOCKET_FACTORY, useValue: sockets.create },
@@ -54,6 +54,7 @@ describe('ValvePanel', () => {
         mode: 'manual',
         interlocks: ['o2_low_low'],
         reason: 'inhibited: O2 low-low',
+        manualOpen: { allowed: false, blockedBy: ['o2_low_low'] },
       },
     });
     expect(button('valve-open').disabled).toBe(true);
@@ -75,10 +76,30 @@ describe('ValvePanel', () => {
 
 describe('valveControlReasons', () => {
   const valve = snapshot().state.valve;
+  const as = (role: Role) => ({
+    may: (command: string) => (commandsAllowedFor(role) as string[]).includes(command),
+    role: () => role,
+  });
+  const manual = {
+    ...valve,
+    mode: 'manual' as const,
+    manualOpen: { allowed: true, blockedBy: [] },
+  };
+
   it('allows opening in manual mode without interlocks', () => {
-    expect(valveControlReasons({ ...valve, mode: 'manual' }, 'operator', true).open).toBeNull();
+    expect(valveControlReasons(manual, as('operator'), true).open).toBeNull();
   });
   it('allows closing whatever the mode', () => {
-    expect(valveControlReasons({ ...valve, open: true }, 'operator', true).close).toBeNull();
+    expect(valveControlReasons({ ...valve, open: true }, as('operator'), true).close).toBeNull();
+  });
+  it('follows the service under a fill timeout: a watched manual fill is allowed', () => {
+    const underTimeout = { ...manual, interlocks: ['fill_timeout' as const] };
+    expect(valveControlReasons(underTimeout, as('operator'), true).open).toBeNull();
+  });
+  it('names the role when the service does not let the user command the valve', () => {
+    expect(valveControlReasons(manual, as('viewer'), true).open).toEqual({
+      key: 'valve.why.role',
+      params: { role: 'viewer' },
+    });
   });
 });

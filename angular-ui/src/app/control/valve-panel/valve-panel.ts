@@ -31,7 +31,7 @@ export class ValvePanel {
 
   protected readonly valve = this.state.valve;
   protected readonly reasons = computed(() =>
-    valveControlReasons(this.valve(), this.session.role(), this.state.isLive()),
+    valveControlReasons(this.valve(), this.session, this.state.isLive()),
   );
   protected readonly pending = signal<PendingAction | null>(null);
   protected readonly busy = signal(false);

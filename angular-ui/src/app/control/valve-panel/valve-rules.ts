@@ -1,32 +1,44 @@
-import type { Role, ValveState } from '@cryopilot/protocol';
+import type { ValveState } from '@cryopilot/protocol';
 import type { TextKey } from '../../core/i18n/en';
 
 /** Why a control is disabled (a text key with parameters), or null when it is enabled. */
 export type DisabledReason = { key: TextKey; params?: Record<string, string> } | null;
 
+/** What the page knows of the user: which commands the service lets them send. */
+export interface CommandPermissions {
+  may(command: string): boolean;
+  role(): string | null;
+}
+
 /**
- * Mirrors the service's rules so that the page disables what the service would refuse, and
- * says why. The service still checks everything: this is guidance, not the safety mechanism.
+ * Why each valve control is disabled. The rules are the service's, as it publishes them: the
+ * commands the session allows, and `valve.manualOpen` (whether `valve.open` would be accepted
+ * now and what blocks it). The page adds only what makes no sense to offer (opening an open
+ * valve, closing a closed one in manual). The service still checks everything.
  */
 export function valveControlReasons(
   valve: ValveState | null,
-  role: Role | null,
+  session: CommandPermissions,
   isLive: boolean,
 ): { open: DisabledReason; close: DisabledReason; mode: DisabledReason } {
   if (!isLive || !valve) {
     const notLive = { key: 'valve.why.notLive' as const };
     return { open: notLive, close: notLive, mode: notLive };
   }
-  if (role !== 'operator' && role !== 'admin') {
-    const byRole = { key: 'valve.why.role' as const, params: { role: role ?? '?' } };
-    return { open: byRole, close: byRole, mode: byRole };
+  const byRole = (command: string): DisabledReason =>
+    session.may(command)
+      ? null
+      : { key: 'valve.why.role', params: { role: session.role() ?? '?' } };
+  let open = byRole('valve.open');
+  if (!open && valve.open) open = { key: 'valve.why.alreadyOpen' };
+  else if (!open && !valve.manualOpen.allowed) {
+    const interlocks = valve.manualOpen.blockedBy.filter((b) => b !== 'auto_mode');
+    open =
+      interlocks.length > 0
+        ? { key: 'valve.why.interlock', params: { list: interlocks.join(', ') } }
+        : { key: 'valve.why.auto' };
   }
-  let open: DisabledReason = null;
-  if (valve.open) open = { key: 'valve.why.alreadyOpen' };
-  else if (valve.interlocks.length > 0) {
-    open = { key: 'valve.why.interlock', params: { list: valve.interlocks.join(', ') } };
-  } else if (valve.mode !== 'manual') open = { key: 'valve.why.auto' };
-  const close: DisabledReason =
-    !valve.open && valve.mode === 'manual' ? { key: 'valve.why.alreadyClosed' } : null;
-  return { open, close, mode: null };
+  let close = byRole('valve.close');
+  if (!close && !valve.open && valve.mode === 'manual') close = { key: 'valve.why.alreadyClosed' };
+  return { open, close, mode: byRole('mode.set') };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@angular/core';
-import type { AuditRecord, Role, Trend } from '@cryopilot/protocol';
+import type { AuditRecord, SessionInfo, Trend } from '@cryopilot/protocol';
 
 /** An HTTP failure with the service's error code (`{ok:false, error:{code, message}}`). */
 export class ApiError extends Error {
@@ -52,7 +52,7 @@ export interface Diagnostics {
 /** The HTTP side of the service: login, history, audit, diagnostics. */
 @Injectable({ providedIn: 'root' })
 export class ControlApi {
-  login(username: string, password: string): Promise<{ user: string; role: Role }> {
+  login(username: string, password: string): Promise<SessionInfo> {
     return this.request('POST', '/api/auth/login', { username, password });
   }
 
@@ -61,7 +61,7 @@ export class ControlApi {
   }
 
   /** The current session; rejects with status 401 without one. */
-  session(): Promise<{ user: string; role: Role }> {
+  session(): Promise<SessionInfo> {
     return this.request('GET', '/api/auth/session');
   }
 

@@ -3,7 +3,7 @@ import type {
   Alarm,
   ChannelReading,
   Links,
-  Role,
+  SessionInfo,
   Setpoints,
   Trend,
   ValveState,
@@ -18,7 +18,7 @@ export type ChannelView = Omit<ChannelReading, 'ts'> & { readonly ts: string };
 /** Everything a snapshot (re)defines; null until the first snapshot of a connection. */
 interface LiveState {
   readonly deviceId: string;
-  readonly session: { readonly user: string; readonly role: Role };
+  readonly session: SessionInfo;
   readonly channels: readonly ChannelView[];
   readonly valve: ValveState;
   readonly alarms: ReadonlyMap<string, Alarm>;

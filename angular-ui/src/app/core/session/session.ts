@@ -1,15 +1,8 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
-import type { Role } from '@cryopilot/protocol';
+import type { SessionInfo } from '@cryopilot/protocol';
 import { ApiError, ControlApi } from '../api/control-api';
 import { RealtimeConnection } from '../realtime/realtime-connection';
 import { RealtimeState } from '../realtime/realtime-state';
-
-const ROLE_ORDER: readonly Role[] = ['viewer', 'operator', 'admin'];
-
-/** True when `role` has at least the rights of `required` (same order as the service). */
-export function hasRole(role: Role | null | undefined, required: Role): boolean {
-  return !!role && ROLE_ORDER.indexOf(role) >= ROLE_ORDER.indexOf(required);
-}
 
 /** Who is logged in. Logging in starts the live connection; logging out stops it. */
 @Injectable({ providedIn: 'root' })
@@ -17,11 +10,21 @@ export class Session {
   private readonly api = inject(ControlApi);
   private readonly connection = inject(RealtimeConnection);
   private readonly state = inject(RealtimeState);
-  private readonly userSignal = signal<{ user: string; role: Role } | null>(null);
+  private readonly userSignal = signal<SessionInfo | null>(null);
   private checked: Promise<boolean> | null = null;
 
   readonly user = this.userSignal.asReadonly();
   readonly role = computed(() => this.userSignal()?.role ?? null);
+  /** The admin pages (audit) are for admins only, as the service's routes are. */
+  readonly isAdmin = computed(() => this.role() === 'admin');
+
+  /**
+   * Whether the service lets this user send `command`: the service says so in the session,
+   * so the page holds no role rules of its own.
+   */
+  may(command: string): boolean {
+    return this.userSignal()?.commands.includes(command) ?? false;
+  }
   /** True when the connection stopped because the session ended (show it on the login page). */
   readonly ended = computed(() => this.connection.state() === 'unauthorized');
 
@@ -65,7 +68,7 @@ export class Session {
     }
   }
 
-  private start(user: { user: string; role: Role }): void {
+  private start(user: SessionInfo): void {
     this.userSignal.set(user);
     this.connection.connect();
   }

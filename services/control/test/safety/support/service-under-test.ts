@@ -124,6 +124,7 @@ export class ServiceUnderTest {
     tsSkewMs: number | null,
   ): Promise<CommandResult> {
     const before = observable(this.rig);
+    const published = this.rig.runtime.valveState.manualOpen;
     const transactions = this.rig.sim.transactionCount;
     const ts =
       tsSkewMs === null ? {} : { ts: new Date(this.rig.clock.wallMs() + tsSkewMs).toISOString() };
@@ -147,6 +148,15 @@ export class ServiceUnderTest {
     }
     if (!result.ok && result.error.code !== 'hardware_error') {
       this.expect(unchanged, `${name} was refused (${result.error.code}) but changed the state`);
+    }
+    if (name === 'valve.open' && !this.judge.stopped) {
+      // What the service publishes (and the page shows) is what it decides.
+      if (result.ok || code === 'hardware_error') {
+        this.expect(published.allowed, 'valve.open accepted although published as blocked');
+      }
+      if (code === 'refused') {
+        this.expect(!published.allowed, 'valve.open refused although published as allowed');
+      }
     }
     if (result.ok) this.applyAccepted(name, args);
     else if (result.error.code === 'hardware_error') {

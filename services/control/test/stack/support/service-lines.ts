@@ -75,6 +75,7 @@ export function serviceLines(endMs: number): string[] {
             interlocks: [],
             since: '',
             manualUntil: null,
+            manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
           },
           t,
         ),

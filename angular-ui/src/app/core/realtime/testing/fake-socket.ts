@@ -89,6 +89,7 @@ export function snapshot(
       interlocks: [],
       since: TS,
       manualUntil: null,
+      manualOpen: { allowed: false, blockedBy: ['auto_mode'] },
     },
     channels: [
       { id: 'o2_1', label: 'O2 1', value: 20.9, unit: '%vol', mA: 17.4, quality: 'good', ts: TS },
@@ -128,7 +129,11 @@ export function snapshot(
       valve: [0],
     },
     alarms,
-    session: { user: 'olga', role: 'operator' },
+    session: {
+      user: 'olga',
+      role: 'operator',
+      commands: ['mode.set', 'valve.open', 'valve.close', 'alarm.ack', 'alarm.reset'],
+    },
     trendRetainMinutes: 240,
   };
 }
