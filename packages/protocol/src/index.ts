@@ -6,3 +6,4 @@ export * from './setpoints';
 export * from './commands';
 export * from './state';
 export * from './messages';
+export * from './backoff';

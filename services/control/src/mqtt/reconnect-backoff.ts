@@ -1,9 +1,7 @@
+import { backoffDelayMs, BackoffPolicy } from '@cryopilot/protocol';
+
 /** Delays between connection attempts. */
-export interface BackoffOptions {
-  /** First delay after a failure (ms). */
-  readonly initialMs: number;
-  /** The delay never grows beyond this (ms). */
-  readonly maxMs: number;
+export interface BackoffOptions extends BackoffPolicy {
   /** Random source in [0, 1) (injected so tests are deterministic). */
   readonly random?: () => number;
 }
@@ -12,28 +10,23 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 10_000 };
 
 /**
- * Capped exponential backoff with jitter ("equal jitter"): the n-th delay is drawn from
- * [d/2, d] with d = min(max, initial · 2ⁿ). The jitter keeps a fleet of devices (or a service
- * and its tools) from hammering a restarted broker in lockstep; the lower half-bound keeps the
- * retry rate itself bounded.
+ * The project's backoff (`backoffDelayMs`: capped exponential, equal jitter) with its failure
+ * count: each `nextDelayMs` counts one more failure, `reset` starts again after a session that
+ * lasted.
  */
 export class ReconnectBackoff {
   private failures = 0;
   private readonly random: () => number;
 
   constructor(private readonly options: BackoffOptions = DEFAULT_BACKOFF) {
-    if (!(options.initialMs > 0) || !(options.maxMs >= options.initialMs)) {
-      throw new RangeError('backoff needs 0 < initialMs <= maxMs');
-    }
+    if (!(options.initialMs > 0)) throw new RangeError('backoff needs 0 < initialMs <= maxMs');
+    backoffDelayMs(0, options); // validates the rest
     this.random = options.random ?? Math.random;
   }
 
   /** The delay before the next attempt; each call counts one more failure. */
   nextDelayMs(): number {
-    const exponent = Math.min(this.failures, 30);
-    const ceiling = Math.min(this.options.maxMs, this.options.initialMs * 2 ** exponent);
-    this.failures += 1;
-    return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+    return backoffDelayMs(this.failures++, this.options, this.random);
   }
 
   /** After a successful connection, start again from the shortest delay. */

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '@cryopilot/protocol';
 import type { DiskOutboxStats, OutboxBatch, OutboxCursor } from '../outbox/disk-outbox.types';
 import {
   classifyWriteFailure,
@@ -209,13 +210,13 @@ export class TelemetryPump {
     this.onLinkState({ state: 'disconnected', detail });
   }
 
-  /** Exponential backoff with ±20 % jitter, never shorter than what the server asked for. */
+  /** The project's backoff, never shorter than what the server asked for (Retry-After). */
   private backoffMs(): number {
-    const min = this.options.minBackoffMs ?? 1000;
-    const max = this.options.maxBackoffMs ?? 30_000;
-    const exponential = Math.min(max, min * 2 ** Math.min(this.failures - 1, 20));
-    const jittered = exponential * (0.8 + Math.random() * 0.4);
-    return Math.max(jittered, this.lastRetryAfterMs);
+    const policy = {
+      initialMs: this.options.minBackoffMs ?? 1000,
+      maxMs: this.options.maxBackoffMs ?? 30_000,
+    };
+    return Math.max(backoffDelayMs(this.failures - 1, policy), this.lastRetryAfterMs);
   }
 
   /** Waits `ms`, or less when `stop` is called. */

@@ -98,11 +98,12 @@ describe('RealtimeConnection', () => {
 
 describe('reconnectDelayMs', () => {
   it('grows exponentially and is capped, with bounded jitter', () => {
-    const mid = () => 0.5;
-    expect([1, 2, 3, 4, 5, 10].map((n) => reconnectDelayMs(n, undefined, mid))).toEqual([
+    const top = () => 1;
+    expect([1, 2, 3, 4, 5, 10].map((n) => reconnectDelayMs(n, undefined, top))).toEqual([
       500, 1000, 2000, 4000, 5000, 5000,
     ]);
-    expect(reconnectDelayMs(10, undefined, () => 1)).toBe(6000);
-    expect(reconnectDelayMs(10, undefined, () => 0)).toBe(4000);
+    // Equal jitter: drawn from [d/2, d], never above the cap.
+    expect(reconnectDelayMs(10, undefined, () => 0.5)).toBe(3750);
+    expect(reconnectDelayMs(10, undefined, () => 0)).toBe(2500);
   });
 });

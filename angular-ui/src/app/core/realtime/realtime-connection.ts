@@ -1,6 +1,7 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { WsClientMessage, WsServerMessage } from '@cryopilot/protocol';
-import { BackoffPolicy, DEFAULT_BACKOFF, reconnectDelayMs } from './backoff';
+import type { BackoffPolicy } from '@cryopilot/protocol/backoff';
+import { DEFAULT_BACKOFF, reconnectDelayMs } from './backoff';
 import { parseServerMessage } from './messages';
 import {
   REALTIME_URL,

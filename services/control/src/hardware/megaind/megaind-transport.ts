@@ -1,3 +1,4 @@
+import { backoffDelayMs, BackoffPolicy } from '@cryopilot/protocol';
 import { HardwareError, HardwareErrorCode } from '../hardware.errors';
 import { I2cBus } from '../i2c-bus';
 import { describeError, errorCode, TRANSIENT_I2C_CODES } from '../i2c-errors';
@@ -14,7 +15,7 @@ export interface TransportSession {
 export interface RetryPolicy {
   /** Retries of a transient error per transaction. */
   maxRetries: number;
-  /** Retry n waits baseMs·2^n. */
+  /** Retry n waits baseMs·2^n (no jitter: one master on a local bus has nobody to avoid). */
   baseMs: number;
 }
 
@@ -45,6 +46,11 @@ export class MegaindTransport {
     private readonly retry: RetryPolicy,
     private readonly sleep: Sleep,
   ) {}
+
+  private get retryPolicy(): BackoffPolicy {
+    const { baseMs, maxRetries } = this.retry;
+    return { initialMs: baseMs, maxMs: baseMs * 2 ** maxRetries, jitter: 'none' };
+  }
 
   /** One queued block read of `length` bytes at `register`. */
   read(register: number, length: number): Promise<Buffer> {
@@ -119,7 +125,7 @@ export class MegaindTransport {
           attempt < this.retry.maxRetries
         ) {
           this.counters.retries++;
-          await this.sleep(this.retry.baseMs * 2 ** attempt);
+          await this.sleep(backoffDelayMs(attempt, this.retryPolicy));
           continue;
         }
         this.counters.failures++;
