@@ -1,4 +1,6 @@
 /** Start-up, shutdown and persistence of the real service (simulated HAT). */
+import { MegaindCard } from '../src/hardware/megaind/megaind-card';
+import { valveAtCard } from '../src/hardware/testing/valve-readback';
 import type { StateSnapshot } from '@cryopilot/protocol';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,11 +21,12 @@ describe('shutdown during a fill', () => {
       async () => ((await viewer.get('/api/state')).body as StateSnapshot).valve.open,
     );
     const valve = t.app.get(ValveOutput);
+    const card = t.app.get(MegaindCard);
     const bus = t.app.get(I2cBus);
     let outputAtBusClose: number | null = null;
     const realClose = bus.close.bind(bus);
     jest.spyOn(bus, 'close').mockImplementation(async () => {
-      outputAtBusClose = await valve.readBack();
+      outputAtBusClose = await valveAtCard(card, valve.config);
       return realClose();
     });
     await t.close();

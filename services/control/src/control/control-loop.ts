@@ -3,7 +3,7 @@ import type { AlarmActionResult } from '../alarms/alarm-book';
 import type { Clock } from '../clock/clock';
 import type { MegaindCard } from '../hardware/megaind/megaind-card';
 import type { MegaindDiagnostics, MegaindFirmware } from '../hardware/megaind/megaind-card.types';
-import type { ValveOutput } from '../hardware/valve-output';
+import { VALVE_SAFE_OUTPUT_PCT, type ValveOutput } from '../hardware/valve-output';
 import { SerialQueue } from '../persistence/serial-queue';
 import type { ControlRequestResult } from './control.types';
 import {
@@ -394,7 +394,7 @@ export class ControlLoop {
 
   private async writeSafeState(reason: string, quiet = false): Promise<void> {
     try {
-      await this.valveOutput.write(0);
+      await this.valveOutput.write(VALVE_SAFE_OUTPUT_PCT);
       if (!quiet) this.logger.log(`valve in safe state (${reason})`);
     } catch (error) {
       // The card cannot be reached: nothing more software can do. The valve's own fail-safe

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/config.schema';
 import { LinuxI2cBus } from './linux-i2c-bus';
 import { MegaindCard } from './megaind/megaind-card';
-import { ValveOutput } from './valve-output';
+import { VALVE_SAFE_OUTPUT_PCT, ValveOutput } from './valve-output';
 
 /**
  * Drives the valve to the safe state through a bus handle of its own and returns: the action
@@ -24,7 +24,7 @@ export async function driveSafeStateOnCard(config: AppConfig): Promise<void> {
       stack: config.hardware.stack,
       maxRetries: config.hardware.maxRetries,
     });
-    await new ValveOutput(card, config.valve).write(0);
+    await new ValveOutput(card, config.valve).write(VALVE_SAFE_OUTPUT_PCT);
   } finally {
     await bus.close();
   }

@@ -2,6 +2,7 @@ import { HardwareErrorCode } from './hardware.errors';
 import { createSimulatedRig } from './testing/simulated-rig';
 import { ValveOutput } from './valve-output';
 import { ValveOutputConfig } from './valve-output.config';
+import { valveAtCard } from './testing/valve-readback';
 
 async function rig(config: ValveOutputConfig) {
   const parts = await createSimulatedRig({ valve: config });
@@ -14,11 +15,11 @@ describe('ValveOutput', () => {
       const { card, valve } = await rig({ kind: 'od-switch', channel: 2, normallyOpen: false });
       await valve.write(100);
       expect(await card.readOpenDrain(2)).toBe(true);
-      expect(await valve.readBack()).toBe(100);
+      expect(await valveAtCard(card, valve.config)).toBe(100);
 
       await valve.write(0);
       expect(await card.readOpenDrain(2)).toBe(false);
-      expect(await valve.readBack()).toBe(0);
+      expect(await valveAtCard(card, valve.config)).toBe(0);
     });
 
     it('treats any opening above 0 as open', async () => {
@@ -31,11 +32,11 @@ describe('ValveOutput', () => {
       const { card, valve } = await rig({ kind: 'od-switch', channel: 3, normallyOpen: true });
       await valve.write(0);
       expect(await card.readOpenDrain(3)).toBe(true);
-      expect(await valve.readBack()).toBe(0);
+      expect(await valveAtCard(card, valve.config)).toBe(0);
 
       await valve.write(100);
       expect(await card.readOpenDrain(3)).toBe(false);
-      expect(await valve.readBack()).toBe(100);
+      expect(await valveAtCard(card, valve.config)).toBe(100);
     });
   });
 
@@ -57,7 +58,7 @@ describe('ValveOutput', () => {
       ]) {
         await valve.write(pct);
         expect(await card.readCurrentOutput(4)).toBe(mA);
-        expect(await valve.readBack()).toBeCloseTo(pct, 2);
+        expect(await valveAtCard(card, valve.config)).toBeCloseTo(pct, 2);
       }
     });
 
@@ -71,8 +72,8 @@ describe('ValveOutput', () => {
     });
 
     it('reads back an output below the travel (0 mA after power-up) as a negative percent', async () => {
-      const { valve } = await rig(config);
-      expect(await valve.readBack()).toBe(-25);
+      const { card, valve } = await rig(config);
+      expect(await valveAtCard(card, valve.config)).toBe(-25);
     });
   });
 
@@ -87,10 +88,10 @@ describe('ValveOutput', () => {
       const { card, valve } = await rig(config);
       await valve.write(60);
       expect(await card.readVoltageOutput(1)).toBe(6);
-      expect(await valve.readBack()).toBe(60);
+      expect(await valveAtCard(card, valve.config)).toBe(60);
       await valve.write(0);
       expect(await card.readVoltageOutput(1)).toBe(0);
-      expect(await valve.readBack()).toBe(0);
+      expect(await valveAtCard(card, valve.config)).toBe(0);
     });
   });
 

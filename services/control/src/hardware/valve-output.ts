@@ -1,6 +1,5 @@
 import { MegaindCard } from './megaind/megaind-card';
-import { ValveOutputConfig } from './valve-output.config';
-import { assertValidValveOutputConfig } from './valve-output-config.validation';
+import { assertValidValveOutputConfig, ValveOutputConfig } from './valve-output.config';
 
 /** Output percent of the safe state: valve closed. */
 export const VALVE_SAFE_OUTPUT_PCT = 0;
@@ -53,29 +52,6 @@ export class ValveOutput {
         return;
     }
   }
-
-  /**
-   * The output percent the card currently holds (0 or 100 for an on/off valve). A proportional
-   * output outside the configured travel gives a value outside 0..100 (e.g. −25 for 0 mA with
-   * closedMa 4 after a card power-up), so callers see exactly what the card holds.
-   */
-  async readBack(): Promise<number> {
-    const config = this.config;
-    switch (config.kind) {
-      case 'od-switch': {
-        const energised = await this.card.readOpenDrain(config.channel);
-        return energised !== config.normallyOpen ? 100 : 0;
-      }
-      case 'ma-proportional': {
-        const mA = await this.card.readCurrentOutput(config.channel);
-        return toPercent(mA, config.closedMa, config.openMa);
-      }
-      case 'v-proportional': {
-        const volts = await this.card.readVoltageOutput(config.channel);
-        return toPercent(volts, config.closedV, config.openV);
-      }
-    }
-  }
 }
 
 /**
@@ -84,9 +60,4 @@ export class ValveOutput {
  */
 function toResolution(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-/** Percent of travel, rounded to 0.01 % so the 1 µA / 1 mV quantisation does not show. */
-function toPercent(value: number, closed: number, open: number): number {
-  return Math.round(((value - closed) / (open - closed)) * 10000) / 100;
 }

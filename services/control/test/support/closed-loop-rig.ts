@@ -11,6 +11,7 @@ import { createControlLoop } from '../../src/control/create-control-loop';
 import { createSimulatedCard } from '../../src/hardware/hardware.module';
 import { MegaindCard } from '../../src/hardware/megaind/megaind-card';
 import { SimulatedMegaind } from '../../src/hardware/simulator/simulated-megaind';
+import { valveAtCard } from '../../src/hardware/testing/valve-readback';
 import { ValveOutput } from '../../src/hardware/valve-output';
 
 /** Collects log lines instead of printing them. */
@@ -124,7 +125,7 @@ export async function createRig(overrides: Record<string, unknown> = {}): Promis
       rig.loop = next.loop;
       rig.runtime = next.loop.runtime;
     },
-    valveAtCard: () => valveOutput.readBack(),
+    valveAtCard: () => valveAtCard(card, config.valve),
     alarmState: (id) => rig.runtime.alarms.get(id)?.state,
   };
   return rig;

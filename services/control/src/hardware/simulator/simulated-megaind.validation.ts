@@ -1,5 +1,5 @@
 import { megaindAddress } from '../megaind/megaind.registers';
-import { assertValidValveOutputConfig } from '../valve-output-config.validation';
+import { assertValidValveOutputConfig } from '../valve-output.config';
 import { validatePlantParams } from './plant-params';
 import {
   CardFault,
