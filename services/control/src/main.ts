@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app';
 import { ConfigError, loadConfig } from './config/config.loader';
-import { ControlLoopService } from './control/control-loop.service';
+import { ControlLifecycle } from './control/control-lifecycle';
 import { driveSafeStateOnCard } from './hardware/safe-state';
 
 /**
@@ -29,14 +29,14 @@ async function bootstrap(): Promise<void> {
     return;
   }
   const app = await createApp({ config, adminPassword: process.env.ADMIN_PASSWORD });
-  installFatalHandlers(app.get(ControlLoopService), logger);
+  installFatalHandlers(app.get(ControlLifecycle), logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(
     `CryoPilot ${config.deviceId}: ${config.hardware.driver} hardware, http://localhost:${config.http.port}/`,
   );
 }
 
-function installFatalHandlers(control: ControlLoopService, logger: Logger): void {
+function installFatalHandlers(control: ControlLifecycle, logger: Logger): void {
   let exiting = false;
   const fatal = (kind: string) => (error: unknown) => {
     logger.error(`${kind}: ${error instanceof Error ? error.stack : String(error)}`);

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlLifecycle } from '../control/control-lifecycle';
 
 /**
  * Starts the control loop's ticks last. It lives in the root module on purpose: Nest calls the
@@ -8,7 +8,7 @@ import { ControlLoopService } from '../control/control-loop.service';
  */
 @Injectable()
 export class LoopStarter implements OnApplicationBootstrap {
-  constructor(private readonly control: ControlLoopService) {}
+  constructor(private readonly control: ControlLifecycle) {}
 
   onApplicationBootstrap(): void {
     this.control.startTicking();

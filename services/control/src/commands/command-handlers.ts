@@ -9,7 +9,7 @@ import type {
 import type { AlarmActionResult } from '../alarms/alarm-book';
 import { SetpointStore } from '../config/setpoint-store';
 import type { ControlRequestResult } from '../control/control.types';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlRequests } from '../control/control.facades';
 import type { CommandContext, HandlerOutcome } from './command-context';
 
 type Handler<N extends CommandName> = (
@@ -22,24 +22,24 @@ type HandlerTable = { [N in CommandName]: Handler<N> };
 @Injectable()
 export class CommandHandlers {
   constructor(
-    private readonly control: ControlLoopService,
+    private readonly control: ControlRequests,
     private readonly setpoints: SetpointStore,
   ) {}
 
   readonly table: HandlerTable = {
-    'mode.set': async ({ mode }) => this.valveResult(await this.control.loop.setMode(mode)),
+    'mode.set': async ({ mode }) => this.valveResult(await this.control.setMode(mode)),
     'valve.open': async ({ durationS }) =>
-      this.valveResult(await this.control.loop.openValve(durationS)),
-    'valve.close': async () => this.valveResult(await this.control.loop.closeValve()),
+      this.valveResult(await this.control.openValve(durationS)),
+    'valve.close': async () => this.valveResult(await this.control.closeValve()),
     'setpoints.set': (patch) => this.changeSetpoints(patch),
     'trips.set': ({ o2LowLowPct, levelHighHighPct, maxFillS }) =>
       this.changeSetpoints({ o2LowLowPct, levelHighHighPct, maxFillS }),
     'alarm.ack': async ({ alarmId, comment }, ctx) =>
-      alarmResult(await this.control.loop.ackAlarm(alarmId, ctx.user, comment)),
+      alarmResult(await this.control.ackAlarm(alarmId, ctx.user, comment)),
     'alarm.shelve': async ({ alarmId, minutes, comment }, ctx) =>
-      alarmResult(await this.control.loop.shelveAlarm(alarmId, minutes, ctx.user, comment)),
+      alarmResult(await this.control.shelveAlarm(alarmId, minutes, ctx.user, comment)),
     'alarm.reset': async ({ alarmId }, ctx) =>
-      alarmResult(await this.control.loop.resetAlarm(alarmId, ctx.user)),
+      alarmResult(await this.control.resetAlarm(alarmId, ctx.user)),
   };
 
   /**
@@ -64,7 +64,7 @@ export class CommandHandlers {
       Object.entries(patch).filter(([, value]) => value !== undefined),
     ) as SetpointsPatch;
     const before = this.setpoints.get();
-    const outcome = await this.control.loop.changeSetpoints(async () => {
+    const outcome = await this.control.changeSetpoints(async () => {
       const change = await this.setpoints.apply(defined);
       return change.ok ? change : { ok: false, code: 'invalid_args', message: change.message };
     });
@@ -79,7 +79,7 @@ export class CommandHandlers {
 
   private valveResult(r: ControlRequestResult): HandlerOutcome {
     if (!r.ok) return r;
-    const valve = this.control.runtime.valveState;
+    const valve = this.control.valveState();
     return { ok: true, result: { message: r.message, mode: valve.mode, valve } };
   }
 }

@@ -5,7 +5,8 @@ import {
   Logger,
   OnModuleInit,
 } from '@nestjs/common';
-import type { StateSnapshot } from '@cryopilot/protocol';
+import type { Alarm, Mode, Setpoints, StateSnapshot, ValveState } from '@cryopilot/protocol';
+import type { AlarmActionResult } from '../alarms/alarm-book';
 import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
@@ -13,7 +14,10 @@ import { SetpointStore } from '../config/setpoint-store';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { ValveOutput } from '../hardware/valve-output';
 import { LinkRegistry } from '../links/link-registry';
-import { ControlLoop } from './control-loop';
+import { ControlLoop, LoopHealth } from './control-loop';
+import { ControlLifecycle } from './control-lifecycle';
+import { ControlRequests, ControlView, SetpointChangeOutcome } from './control.facades';
+import type { ControlRequestResult } from './control.types';
 import type { ControlRuntime, TickOutcome } from './control-runtime';
 import { createControlLoop } from './create-control-loop';
 import { ControlStateFile } from './control-state-file';
@@ -27,7 +31,9 @@ import { TickScheduler } from './tick-scheduler';
  * makes the valve safe again), and the supervisor thread that kills a stuck process.
  */
 @Injectable()
-export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdown {
+export class ControlLoopService
+  implements ControlView, ControlRequests, ControlLifecycle, OnModuleInit, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(ControlLoopService.name);
   private loopInstance: ControlLoop | null = null;
   private scheduler: TickScheduler | null = null;
@@ -39,31 +45,85 @@ export class ControlLoopService implements OnModuleInit, BeforeApplicationShutdo
     private readonly clock: Clock,
     private readonly card: MegaindCard,
     private readonly valveOutput: ValveOutput,
-    private readonly setpoints: SetpointStore,
+    private readonly setpointStore: SetpointStore,
     private readonly links: LinkRegistry,
   ) {
     this.stateFile = new ControlStateFile(config.dataDir, this.logger);
   }
 
-  get loop(): ControlLoop {
+  private get loop(): ControlLoop {
     if (!this.loopInstance) throw new Error('control loop not initialised');
     return this.loopInstance;
   }
 
-  get runtime(): ControlRuntime {
+  private get runtime(): ControlRuntime {
     return this.loop.runtime;
   }
 
-  /**
-   * Every tick's outcome, to `listener` (a reporting consumer: MQTT, telemetry, WebSocket,
-   * trend). Isolated: a listener that throws or rejects is logged and never affects control.
-   */
+  // ControlView: what transports and reporting links may read and follow.
+
   onTick(name: string, listener: (outcome: TickOutcome) => void | Promise<void>): () => void {
     return this.loop.onTick(name, listener);
   }
 
+  alarms(): Alarm[] {
+    return this.runtime.alarms.list();
+  }
+
+  setpoints(): Setpoints {
+    return this.runtime.currentSetpoints;
+  }
+
+  health(): LoopHealth {
+    return this.loop.health();
+  }
+
+  lastSeq(): number {
+    return this.runtime.lastSeq;
+  }
+
+  reportCondition(alarmId: string, active: boolean): void {
+    this.runtime.setExternalCondition(alarmId, active);
+  }
+
+  // ControlRequests: what the command handlers carry out.
+
+  setMode(mode: Mode): Promise<ControlRequestResult> {
+    return this.loop.setMode(mode);
+  }
+
+  openValve(durationS: number | undefined): Promise<ControlRequestResult> {
+    return this.loop.openValve(durationS);
+  }
+
+  closeValve(): Promise<ControlRequestResult> {
+    return this.loop.closeValve();
+  }
+
+  changeSetpoints(apply: () => Promise<SetpointChangeOutcome>): Promise<ControlRequestResult> {
+    return this.loop.changeSetpoints(apply);
+  }
+
+  ackAlarm(id: string, user: string, comment?: string): Promise<AlarmActionResult> {
+    return this.loop.ackAlarm(id, user, comment);
+  }
+
+  shelveAlarm(id: string, minutes: number, user: string, comment: string) {
+    return this.loop.shelveAlarm(id, minutes, user, comment);
+  }
+
+  resetAlarm(id: string, user: string): Promise<AlarmActionResult> {
+    return this.loop.resetAlarm(id, user);
+  }
+
+  valveState(): ValveState {
+    return this.runtime.valveState;
+  }
+
+  // Lifecycle.
+
   async onModuleInit(): Promise<void> {
-    const setpoints = await this.setpoints.load();
+    const setpoints = await this.setpointStore.load();
     const restored = await this.stateFile.load();
     if (restored.mode !== 'auto') this.logger.warn(`mode restored: ${restored.mode}`);
     if (restored.latched.length > 0) {

@@ -15,7 +15,7 @@ import { Clock } from '../clock/clock';
 import { CommandBus } from '../commands/command-bus';
 import type { CommandContext } from '../commands/command-context';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
 import { TrendService } from '../trend/trend.service';
@@ -64,7 +64,7 @@ export class OperatorGateway
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
     private readonly trend: TrendService,
     private readonly links: LinkRegistry,
     private readonly bus: CommandBus,
@@ -126,11 +126,10 @@ export class OperatorGateway
   }
 
   private snapshotFor(client: OperatorClient): WsServerMessage {
-    const runtime = this.control.runtime;
     return snapshotMessage(
       this.control.snapshot(),
       this.trend.recent(this.limits.snapshotTrendMinutes, this.clock.wallMs()),
-      runtime.alarms.list(),
+      this.control.alarms(),
       { user: client.user, role: client.role },
       this.config.trend.retainMinutes,
     );
@@ -146,11 +145,10 @@ export class OperatorGateway
 
   /** Alarm and setpoint changes, whether a tick or a command caused them. */
   private publishStateChanges(): void {
-    const runtime = this.control.runtime;
-    for (const alarm of this.alarmChanges.changes(runtime.alarms.list())) {
+    for (const alarm of this.alarmChanges.changes(this.control.alarms())) {
       this.broadcast({ type: 'alarm', alarm });
     }
-    const setpoints = runtime.currentSetpoints;
+    const setpoints = this.control.setpoints();
     if (setpoints !== this.lastSetpoints) {
       if (this.lastSetpoints !== null) this.broadcast(setpointsMessage(setpoints));
       this.lastSetpoints = setpoints;

@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG } from '../app/app.tokens';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlLifecycle } from '../control/control-lifecycle';
+import { ControlView } from '../control/control.facades';
 import { FatalHealthJudge } from './fatal-health';
 
 const CHECK_EVERY_MS = 1000;
@@ -29,7 +30,8 @@ export class FatalHealthWatch implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
+    private readonly lifecycle: ControlLifecycle,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,7 +48,7 @@ export class FatalHealthWatch implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private check(judge: FatalHealthJudge): void {
-    const health = this.control.loop.health();
+    const health = this.control.health();
     // Real elapsed time, also when the simulator accelerates the control clock.
     const now = performance.now();
     if (health.ticks !== this.lastTickCount) {
@@ -62,7 +64,7 @@ export class FatalHealthWatch implements OnApplicationBootstrap, OnApplicationSh
     this.logger.error(`health lost: ${reason}; exiting so that the container is restarted`);
     // Safe state first; if the loop is stuck and that hangs too, the timer still exits.
     setTimeout(() => process.exit(EXIT_CODE), 2000).unref();
-    void this.control
+    void this.lifecycle
       .emergencyStop(`health lost: ${reason}`)
       .finally(() => setTimeout(() => process.exit(EXIT_CODE), 100).unref());
   }

@@ -3,7 +3,7 @@ import type { Health, HealthCheck, LinkState } from '@cryopilot/protocol';
 import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
 
@@ -13,13 +13,13 @@ export class HealthService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
     private readonly card: MegaindCard,
     private readonly links: LinkRegistry,
   ) {}
 
   check(): Health {
-    const loop = this.control.loop.health();
+    const loop = this.control.health();
     const hardware: HealthCheck = loop.hardwareOk
       ? { status: 'ok' }
       : { status: 'down', detail: this.card.stats().lastError ?? 'card not responding' };

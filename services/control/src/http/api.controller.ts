@@ -7,7 +7,7 @@ import { AuditLog } from '../audit/audit-log';
 import { MinRole, Public } from '../auth/auth.decorators';
 import { Clock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import { HealthService } from '../health/health.service';
 import { TrendService } from '../trend/trend.service';
 import { DiagnosticsService } from './diagnostics.service';
@@ -31,7 +31,7 @@ export class ApiController {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
     private readonly health: HealthService,
     private readonly trend: TrendService,
     private readonly audit: AuditLog,

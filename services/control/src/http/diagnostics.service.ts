@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { statfs } from 'node:fs/promises';
 import { APP_CONFIG } from '../app/app.tokens';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
 
@@ -14,13 +14,13 @@ import { LinkRegistry } from '../links/link-registry';
 export class DiagnosticsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
     private readonly card: MegaindCard,
     private readonly links: LinkRegistry,
   ) {}
 
   async collect() {
-    const loop = this.control.loop.health();
+    const loop = this.control.health();
     return {
       deviceId: this.config.deviceId,
       hardware: {

@@ -10,7 +10,7 @@ import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
 import { CommandBus } from '../commands/command-bus';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
 import { DiskOutbox } from '../outbox/disk-outbox';
@@ -83,7 +83,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly clock: Clock,
     links: LinkRegistry,
     private readonly connector: MqttConnector,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
     private readonly bus: CommandBus,
   ) {
     this.settings = resolveMqttSettings(config);
@@ -135,7 +135,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
     const overflow = new OutboxOverflowAlarm(
       MQTT_OVERFLOW_ALARM_ID,
       'MQTT outbox',
-      (id, active) => control.runtime.setExternalCondition(id, active),
+      (id, active) => control.reportCondition(id, active),
       this.logger,
     );
     outbox.onDrop((count) => {
@@ -169,7 +169,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
         topics: this.topics,
         deviceId: this.config.deviceId,
         channels: this.config.channels,
-        alarms: control.runtime.alarms.list(),
+        alarms: control.alarms(),
       },
       (message) => this.logger.debug(message),
     );
@@ -285,12 +285,8 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private currentState(): CurrentState {
-    const runtime = this.control.runtime;
-    return {
-      readings: runtime.readings,
-      valve: runtime.valveState,
-      alarms: runtime.alarms.listNotNormal(),
-    };
+    const { channels, valve, alarms } = this.control.snapshot();
+    return { readings: channels, valve, alarms };
   }
 }
 

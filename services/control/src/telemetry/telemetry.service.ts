@@ -5,7 +5,7 @@ import type { Subscription } from 'rxjs';
 import { APP_CONFIG } from '../app/app.tokens';
 import { AuditLog } from '../audit/audit-log';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
@@ -50,7 +50,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private readonly overflow = new OutboxOverflowAlarm(
     TELEMETRY_OVERFLOW_ALARM_ID,
     'telemetry outbox',
-    (id, active) => this.control.runtime.setExternalCondition(id, active),
+    (id, active) => this.control.reportCondition(id, active),
     this.logger,
   );
   private appendFailures = 0;
@@ -62,7 +62,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     private readonly links: LinkRegistry,
     private readonly audit: AuditLog,
     private readonly card: MegaindCard,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -217,7 +217,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private diagnostics(): DiagnosticsSample {
-    const d = this.control.loop.health().diagnostics;
+    const d = this.control.health().diagnostics;
     const bus = this.card.stats();
     return {
       cpuTempC: d?.cpuTempC ?? null,

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import type { Trend } from '@cryopilot/protocol';
 import { APP_CONFIG } from '../app/app.tokens';
 import type { AppConfig } from '../config/config.schema';
-import { ControlLoopService } from '../control/control-loop.service';
+import { ControlView } from '../control/control.facades';
 import { TrendBuffer } from './trend-buffer';
 
 /** Most points a trend query returns: plenty for a phone or laptop chart. */
@@ -16,7 +16,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly control: ControlLoopService,
+    private readonly control: ControlView,
   ) {
     const samples = Math.ceil((config.trend.retainMinutes * 60_000) / config.samplePeriodMs);
     this.buffer = new TrendBuffer(

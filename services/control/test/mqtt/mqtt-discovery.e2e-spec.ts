@@ -2,7 +2,7 @@
  * Home Assistant MQTT discovery against a real Mosquitto: the retained configs, what Home
  * Assistant's mode select sends, and the re-announcement when Home Assistant restarts.
  */
-import { ControlLoopService } from '../../src/control/control-loop.service';
+import { ControlView } from '../../src/control/control.facades';
 import { startMosquitto, TestBroker } from '../support/servers/mosquitto';
 import { startTestApp, TestApp } from '../support/test-app';
 import { MqttRecorder, Received } from './support/mqtt-recorder';
@@ -69,8 +69,8 @@ describe('Home Assistant discovery', () => {
       options: ['auto', 'manual'],
     });
     const alarmIds = app.app
-      .get(ControlLoopService)
-      .runtime.alarms.list()
+      .get(ControlView)
+      .alarms()
       .map((a) => a.id);
     for (const id of alarmIds) {
       expect(

@@ -2,7 +2,7 @@
  * A reporting consumer (MQTT, telemetry, WebSocket, trend, links) can never stop or crash
  * the control loop: the real service in-process, with consumers that fail on purpose.
  */
-import { ControlLoopService } from '../../src/control/control-loop.service';
+import { ControlView } from '../../src/control/control.facades';
 import { LinkRegistry } from '../../src/links/link-registry';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
@@ -10,7 +10,7 @@ let t: TestApp;
 beforeEach(async () => (t = await startTestApp({ control: { supervisor: { enabled: false } } })));
 afterEach(() => t.close());
 
-const ticks = () => t.app.get(ControlLoopService).loop.health().ticks;
+const ticks = () => t.app.get(ControlView).health().ticks;
 
 async function ticksContinue(): Promise<void> {
   const before = ticks();
@@ -18,7 +18,7 @@ async function ticksContinue(): Promise<void> {
 }
 
 it('a tick listener that throws, or rejects, every tick', async () => {
-  const control = t.app.get(ControlLoopService);
+  const control = t.app.get(ControlView);
   control.onTick('throws', () => {
     throw new Error('consumer bug');
   });
@@ -27,7 +27,7 @@ it('a tick listener that throws, or rejects, every tick', async () => {
   control.onTick('healthy', (o) => void seen.push(o.seq));
   await ticksContinue();
   expect(seen.length).toBeGreaterThan(10);
-  expect(control.loop.health().dead).toBe(false);
+  expect(control.health().dead).toBe(false);
 });
 
 it('a link subscriber that throws (an rxjs subject, rethrown asynchronously by rxjs)', async () => {

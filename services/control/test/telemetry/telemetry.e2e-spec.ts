@@ -7,7 +7,7 @@ import type { Health, StateSnapshot } from '@cryopilot/protocol';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ControlLoopService } from '../../src/control/control-loop.service';
+import { ControlView } from '../../src/control/control.facades';
 import type { TickOutcome } from '../../src/control/control-runtime';
 import { TelemetryService } from '../../src/telemetry/telemetry.service';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
@@ -35,7 +35,7 @@ function telemetryConfig(deviceId: string, extra: Record<string, unknown> = {}) 
 function recordTicks(t: TestApp): { seq: number; ts: number }[] {
   const ticks: { seq: number; ts: number }[] = [];
   t.app
-    .get(ControlLoopService)
+    .get(ControlView)
     .onTick('test recorder', (o: TickOutcome) => void ticks.push({ seq: o.seq, ts: o.wallMs }));
   return ticks;
 }
@@ -103,7 +103,7 @@ describe(`telemetry to a real time-series server`, () => {
     await eventually(async () => (await telemetryHealth(first)).status === 'degraded');
     await sleep(3000);
     await first.close();
-    const firstLastSeq = first.app.get(ControlLoopService).runtime.lastSeq;
+    const firstLastSeq = first.app.get(ControlView).lastSeq();
     const restartedAt = Date.now();
 
     const second = await startTestApp(overrides, { dataDir });
@@ -118,7 +118,7 @@ describe(`telemetry to a real time-series server`, () => {
       30_000,
     );
     await second.close();
-    const secondLastSeq = second.app.get(ControlLoopService).runtime.lastSeq;
+    const secondLastSeq = second.app.get(ControlView).lastSeq();
 
     // The outage spanned many samples, and lines from before the restart waited on disk.
     expect(pendingAfterRestart).toBeGreaterThan(3 * 30);

@@ -2,7 +2,7 @@ import type { CommandResult, CommandSource, Role } from '@cryopilot/protocol';
 import { AuditLog } from '../../../src/audit/audit-log';
 import { CommandBus } from '../../../src/commands/command-bus';
 import { CommandHandlers } from '../../../src/commands/command-handlers';
-import type { ControlLoopService } from '../../../src/control/control-loop.service';
+import type { ControlRequests } from '../../../src/control/control.facades';
 import type { TickOutcome } from '../../../src/control/control-runtime';
 import { createRig, Rig } from '../../support/closed-loop-rig';
 import { JudgedSample, SafetyJudge } from './safety-judge';
@@ -134,6 +134,8 @@ export class ServiceUnderTest {
     );
     const code = result.ok ? 'ok' : result.error.code;
     count(`${name} → ${code}`);
+    // A bug in a handler: the sender would get "internal error, see the service log".
+    this.expect(code !== 'internal', `${name} failed inside the service (internal)`);
     this.log.push(`${name} ${JSON.stringify(args)} as ${role}/${source} → ${code}`);
     const unchanged = observable(this.rig) === before;
     if (role === null || role === 'viewer') {
@@ -320,14 +322,17 @@ export class ServiceUnderTest {
     this.audit = new AuditLog({ dir: `${this.rig.config.dataDir}/audit` });
     await this.audit.open();
     const rig = this.rig;
-    const control = {
-      get loop() {
-        return rig.loop;
-      },
-      get runtime() {
-        return rig.runtime;
-      },
-    } as unknown as ControlLoopService;
+    // The service's ControlRequests, over the rig's current loop (as ControlLoopService does).
+    const control: ControlRequests = {
+      setMode: (mode) => rig.loop.setMode(mode),
+      openValve: (durationS) => rig.loop.openValve(durationS),
+      closeValve: () => rig.loop.closeValve(),
+      changeSetpoints: (apply) => rig.loop.changeSetpoints(apply),
+      ackAlarm: (id, user, comment) => rig.loop.ackAlarm(id, user, comment),
+      shelveAlarm: (id, minutes, user, comment) => rig.loop.shelveAlarm(id, minutes, user, comment),
+      resetAlarm: (id, user) => rig.loop.resetAlarm(id, user),
+      valveState: () => rig.runtime.valveState,
+    };
     this.bus = new CommandBus(new CommandHandlers(control, rig.setpoints), this.audit, rig.clock);
   }
 }
