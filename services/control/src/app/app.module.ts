@@ -1,21 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import type { Clock } from '../clock/clock';
 import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../config/config.schema';
 import { ControlModule } from '../control/control.module';
+import { GatewayModule } from '../gateway/gateway.module';
 import { HardwareModule } from '../hardware/hardware.module';
-import { FatalHealthWatch } from '../health/fatal-health-watch';
-import { HealthService } from '../health/health.service';
-import { ApiController } from '../http/api.controller';
-import { ApiExceptionFilter } from '../http/api-exception.filter';
-import { CommandsController } from '../http/commands.controller';
-import { OperatorGateway } from '../gateway/operator.gateway';
-import { DiagnosticsService } from '../http/diagnostics.service';
+import { HealthModule } from '../health/health.module';
+import { HttpModule } from '../http/http.module';
 import { MqttModule } from '../mqtt/mqtt.module';
-import { SimController } from '../sim/sim.controller';
+import { SimulatorApiModule } from '../simulator-api/simulator-api.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { TrendModule } from '../trend/trend.module';
 import { CoreModule } from './core.module';
@@ -28,7 +23,10 @@ export interface AppModuleOptions {
   readonly clock?: Clock;
 }
 
-/** The control service. The simulator API exists only with the simulated driver. */
+/**
+ * The control service: one module per feature folder. The simulator API exists only with the
+ * simulated driver. `LoopStarter` sits here on purpose (see its comment).
+ */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
@@ -43,18 +41,14 @@ export class AppModule {
         ControlModule,
         CommandsModule,
         TrendModule,
+        HealthModule,
+        HttpModule,
+        GatewayModule,
         TelemetryModule,
         MqttModule,
+        ...(simulated ? [SimulatorApiModule] : []),
       ],
-      controllers: [ApiController, CommandsController, ...(simulated ? [SimController] : [])],
-      providers: [
-        HealthService,
-        LoopStarter,
-        FatalHealthWatch,
-        DiagnosticsService,
-        OperatorGateway,
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
-      ],
+      providers: [LoopStarter],
     };
   }
 }

@@ -26,6 +26,8 @@ export class AuthModule {
   static forRoot(options: { adminPassword?: string }): DynamicModule {
     return {
       module: AuthModule,
+      // Sessions are checked by the global guard and by the WebSocket gateway's upgrade.
+      global: true,
       imports: [ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 600 }])],
       controllers: [AuthController],
       providers: [

@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/config.schema';
 import { ControlView } from '../control/control.facades';
 import { HealthService } from '../health/health.service';
 import { TrendService } from '../trend/trend.service';
-import { DiagnosticsService } from './diagnostics.service';
+import { DiagnosticsService } from '../health/diagnostics.service';
 import { parseBody } from './parse-body';
 
 const intParam = (min: number, max: number, fallback: number) =>

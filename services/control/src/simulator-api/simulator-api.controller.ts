@@ -33,7 +33,7 @@ const plantSchema = z.strictObject({
 /** Simulator controls for demos and tests; only mounted with the simulated driver. */
 @Controller('api/sim')
 @MinRole('admin')
-export class SimController {
+export class SimulatorApiController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bus: I2cBus,

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ControlModule } from '../control/control.module';
+import { HardwareModule } from '../hardware/hardware.module';
+import { DiagnosticsService } from './diagnostics.service';
+import { FatalHealthWatch } from './fatal-health-watch';
+import { HealthService } from './health.service';
+
+/**
+ * Health (`/api/health`), diagnostics (`/api/diagnostics`) and, in production, the exit when
+ * health is lost for good (Compose never restarts an unhealthy container).
+ */
+@Module({
+  imports: [ControlModule, HardwareModule],
+  providers: [HealthService, DiagnosticsService, FatalHealthWatch],
+  exports: [HealthService, DiagnosticsService],
+})
+export class HealthModule {}
