@@ -24,7 +24,7 @@ export const ALARM_STATES = [
 export const alarmStateSchema = z.enum(ALARM_STATES);
 export type AlarmState = z.infer<typeof alarmStateSchema>;
 
-/** The default alarm set (design/safety.md), plus `level_high_high` (overfill). */
+/** The default alarm set (docs/safety.md), plus `level_high_high` (overfill). */
 export const ALARM_IDS = [
   'o2_low',
   'o2_low_low',

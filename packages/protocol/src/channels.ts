@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoTimestamp } from './common';
 
 /**
- * Signal quality of one channel sample (see design/safety.md):
+ * Signal quality of one channel sample (see docs/safety.md):
  * - `good`: 3.8–20.5 mA;
  * - `uncertain`: 3.6–3.8 or 20.5–21.0 mA, value clamped to the range and flagged;
  * - `bad`: below 3.6 or above 21.0 mA (NAMUR NE43 wire break / transmitter fault);

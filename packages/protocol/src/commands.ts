@@ -9,7 +9,7 @@ import {
 } from './setpoints';
 import { hasRole, Role, roleSchema } from './common';
 
-/** Stable error codes of command results (design/interfaces.md). */
+/** Stable error codes of command results (docs/interfaces.md). */
 export const COMMAND_ERROR_CODES = [
   'invalid_json',
   'unknown_command',

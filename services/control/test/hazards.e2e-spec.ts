@@ -1,5 +1,5 @@
 /**
- * Each hazard of design/safety.md reproduced against the real control loop, the real megaind
+ * Each hazard of docs/safety.md reproduced against the real control loop, the real megaind
  * driver and the register-level simulated card, in simulated time.
  */
 import { createRig, Rig } from './support/closed-loop-rig';

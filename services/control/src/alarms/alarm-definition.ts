@@ -13,7 +13,7 @@ export interface AlarmDefinition {
   readonly offDelayS: number;
 }
 
-/** Critical alarms can never be shelved (design/safety.md). */
+/** Critical alarms can never be shelved (docs/safety.md). */
 export function isShelvable(def: AlarmDefinition): boolean {
   return def.severity !== 'critical';
 }

@@ -28,7 +28,7 @@ const int = (name: string, path: string[]): EnvOverride => ({
   parse: integer,
 });
 
-/** Environment variables documented in design/interfaces.md and the README. */
+/** Environment variables documented in docs/interfaces.md and the README. */
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'DEVICE_ID', path: ['deviceId'], expected: 'must be text', parse: string },
   { name: 'DATA_DIR', path: ['dataDir'], expected: 'must be a path', parse: string },

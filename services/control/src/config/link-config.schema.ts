@@ -11,7 +11,7 @@ const outboxSchema = (defaultMb: number) =>
     })
     .prefault({});
 
-/** MQTT link (design/interfaces.md, MQTT section). */
+/** MQTT link (docs/interfaces.md, MQTT section). */
 export const mqttConfigSchema = z
   .strictObject({
     /** `mqtt://host:1883`, `mqtts://host:8883`; unset → an embedded broker is started. */
@@ -64,7 +64,7 @@ export const mqttConfigSchema = z
   })
   .prefault({});
 
-/** InfluxDB telemetry (design/interfaces.md, InfluxDB schema). Disabled without `url`. */
+/** InfluxDB telemetry (docs/interfaces.md, InfluxDB schema). Disabled without `url`. */
 export const telemetryConfigSchema = z
   .strictObject({
     url: z

@@ -17,7 +17,7 @@ export function activeInterlocks(
   const o2Tripped = usableO2.some((s) => (s.value as number) < setpoints.o2LowLowPct);
   // Live or latched: once tripped, recovered air does not reopen the valve until a reset.
   if (o2Tripped || inputs.tripsLatched.includes('o2_low_low')) interlocks.push('o2_low_low');
-  // No fill without at least one trustworthy O2 reading (design/safety.md, sensor fault).
+  // No fill without at least one trustworthy O2 reading (docs/safety.md, sensor fault).
   if (usableO2.length === 0) interlocks.push('o2_unavailable');
   // The level must be `good` (not merely uncertain) to fill: a wrong level overfills or runs dry.
   if (inputs.level.quality !== 'good' || inputs.level.value === null) {

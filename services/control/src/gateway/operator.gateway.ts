@@ -39,7 +39,7 @@ import { createUpgradeVerifier } from './upgrade-auth';
 const MAX_CLIENTS = 1000;
 
 /**
- * The operator page's live channel at `/ws` on the HTTP port (design/interfaces.md): a
+ * The operator page's live channel at `/ws` on the HTTP port (docs/interfaces.md): a
  * snapshot on connect, then samples (conflated per client), alarm, links and setpoint events,
  * and command results. Commands go through the command bus like every other transport.
  */

@@ -22,7 +22,7 @@ const intParam = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
-/** The read side of the HTTP API (design/interfaces.md). Each route delegates. */
+/** The read side of the HTTP API (docs/interfaces.md). Each route delegates. */
 @Controller('api')
 export class ApiController {
   private readonly trendQuery: z.ZodType<{ minutes: number }>;

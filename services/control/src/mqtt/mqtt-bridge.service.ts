@@ -53,7 +53,7 @@ export interface MqttBridgeStats {
 }
 
 /**
- * The MQTT side of the service (design/interfaces.md): retained state, telemetry and alarm
+ * The MQTT side of the service (docs/interfaces.md): retained state, telemetry and alarm
  * events out; commands in, through the command bus; Home Assistant discovery; store-and-
  * forward through an on-disk outbox; the embedded broker when no URL is configured.
  *

@@ -6,7 +6,7 @@ import type { StreamSink } from './store-and-forward';
 
 const QOS1 = { qos: 1, retain: false } as const;
 
-/** The two streams of one session, at QoS 1, not retained (design/interfaces.md). */
+/** The two streams of one session, at QoS 1, not retained (docs/interfaces.md). */
 export function streamSinkFor(connection: MqttConnection, topics: MqttTopics): StreamSink {
   return {
     send: (record, replayed) =>

@@ -1,5 +1,5 @@
 /**
- * Every MQTT topic the service uses, in one place (design/interfaces.md, MQTT section).
+ * Every MQTT topic the service uses, in one place (docs/interfaces.md, MQTT section).
  *
  * Under the base topic `cryopilot/<deviceId>` (configurable):
  * - `status` (retained): `online` / `offline` (birth and last will);

@@ -6,7 +6,7 @@ import { MqttConnector } from './mqtt-connection';
 import { MqttJsConnector } from './mqtt-js-connector';
 
 /**
- * MQTT and Home Assistant (design/interfaces.md, MQTT section): see `MqttBridgeService`.
+ * MQTT and Home Assistant (docs/interfaces.md, MQTT section): see `MqttBridgeService`.
  * The transport is chosen here (`MqttConnector` → mqtt.js); tests of the feature talk to a
  * real broker.
  */

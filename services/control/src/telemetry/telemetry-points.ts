@@ -2,7 +2,7 @@ import { Point } from '@influxdata/influxdb-client';
 import type { Alarm, AuditRecord, ChannelReading, ValveState } from '@cryopilot/protocol';
 
 /**
- * Line-protocol builders for the InfluxDB schema of design/interfaces.md. Timestamps are the
+ * Line-protocol builders for the InfluxDB schema of docs/interfaces.md. Timestamps are the
  * acquisition time in **milliseconds** (writes use `precision=ms`), also when a point is
  * written late after an outage. Pure: Grafana tests load these very lines into a real InfluxDB.
  */

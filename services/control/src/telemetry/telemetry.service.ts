@@ -30,7 +30,7 @@ export interface TelemetryStats {
 }
 
 /**
- * Writes the InfluxDB schema of design/interfaces.md: channels every sample, valve and alarm
+ * Writes the InfluxDB schema of docs/interfaces.md: channels every sample, valve and alarm
  * transitions, audit records, diagnostics. Every line is first appended to a bounded on-disk
  * outbox (`<dataDir>/outbox/telemetry`) — synchronous, no await on the control loop's path —
  * and a pump delivers the outbox to InfluxDB. An outage of any length, and a restart during

@@ -1,5 +1,5 @@
 /**
- * The MQTT contract of design/interfaces.md against a real Mosquitto: every topic, retained
+ * The MQTT contract of docs/interfaces.md against a real Mosquitto: every topic, retained
  * flags, payloads validated by the shared protocol schemas, commands and results, Home
  * Assistant discovery.
  */

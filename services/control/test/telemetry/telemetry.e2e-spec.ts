@@ -1,6 +1,6 @@
 /**
  * Telemetry against a real time-series server (InfluxDB 2 in a container when Docker answers,
- * else Debian's victoria-metrics): the schema of design/interfaces.md, an outage with a
+ * else Debian's victoria-metrics): the schema of docs/interfaces.md, an outage with a
  * service restart in the middle, and the outbox bound.
  */
 import type { Health, StateSnapshot } from '@cryopilot/protocol';

@@ -169,7 +169,7 @@ export class MegaindCard {
 
   /**
    * Reload the hardware watchdog; the first reload also enables it. ANY transaction with the
-   * card reloads it too (reference §4), so the caller must decide liveness before touching it.
+   * card reloads it too (docs/hardware.md §3), so the caller must decide liveness before touching it.
    */
   async watchdogReload(): Promise<void> {
     await this.transport.write(Reg.WDT_RELOAD, Buffer.from([WATCHDOG_RELOAD_KEY]));

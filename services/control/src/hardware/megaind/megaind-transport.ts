@@ -23,7 +23,7 @@ export interface RetryPolicy {
  * The bus as seen from one card address: every transaction goes through `transact`, which
  * retries transient errors with bounded exponential back-off and keeps the health counters.
  * Operations are queued one at a time, so a write and its verifying read are never interleaved
- * with another operation of this process (multi-step sequences are not atomic, reference §8.10).
+ * with another operation of this process (multi-step sequences are not atomic, docs/hardware.md §1).
  */
 export class MegaindTransport {
   private readonly counters: MegaindStats = {

@@ -1,7 +1,7 @@
 /**
  * Register map of the Sequent Microsystems Industrial Automation HAT (SM-I-001, "megaind"),
  * from megaind-rpi `src/megaind.h` as summarised in
- * `shared/reference/hardware-sequent-megaind.md` §10. Decimal register numbers; all
+ * docs/hardware.md §2. Decimal register numbers; all
  * multi-byte values are little-endian. Only the registers CryoPilot uses are listed.
  */
 

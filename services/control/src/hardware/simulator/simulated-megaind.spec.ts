@@ -182,7 +182,7 @@ describe('SimulatedMegaind', () => {
       await card.watchdogReload();
       for (let i = 0; i < 40; i++) {
         clock.advance(50 * S);
-        await card.readCurrentInputs(); // not a reload command: the pitfall of reference §4
+        await card.readCurrentInputs(); // not a reload command: the pitfall of docs/hardware.md §3
       }
       expect(sim.watchdogState()).toEqual({ enabled: true, periodS: 60, trips: 0 });
     });

@@ -2,8 +2,8 @@ import { WATCHDOG_DISABLE_PERIOD_S } from '../megaind/megaind.registers';
 import { WatchdogState } from './simulated-megaind.types';
 
 /**
- * Power-up values of the emulation. The real card's defaults are undocumented (reference §4,
- * §12 question 2); these are placeholders, and the service sets all three explicitly anyway.
+ * Power-up values of the emulation. The real card's defaults are undocumented (docs/hardware.md §3,
+ * §4 question 2); these are placeholders, and the service sets all three explicitly anyway.
  */
 export const SIM_WATCHDOG_DEFAULTS = Object.freeze({
   periodS: 120,
@@ -13,7 +13,7 @@ export const SIM_WATCHDOG_DEFAULTS = Object.freeze({
 
 /**
  * The card's hardware watchdog, faithful to its one surprising trait: once enabled, ANY
- * transaction at the card address counts as a reload (reference §4 pitfall, megaind #30).
+ * transaction at the card address counts as a reload (docs/hardware.md §3, megaind #30).
  * Trips are evaluated lazily (on each transaction and on `state`). The emulation does not
  * power-cycle anything: it counts one trip per silence longer than the period and keeps going.
  */

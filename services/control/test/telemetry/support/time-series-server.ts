@@ -10,8 +10,8 @@ export interface StoredPoint {
 }
 
 /**
- * The real time-series server telemetry tests write to, chosen in this order (design/
- * engineering.md): `INFLUX_TEST_URL` (+ `INFLUX_TEST_TOKEN`, org and bucket `cryopilot`) → an
+ * The real time-series server telemetry tests write to, chosen in this order (the
+ * README's test servers): `INFLUX_TEST_URL` (+ `INFLUX_TEST_TOKEN`, org and bucket `cryopilot`) → an
  * InfluxDB 2.7 container through Testcontainers when a Docker engine answers → Debian's
  * `victoria-metrics` binary. `stop()`/`start()` make an outage.
  */
