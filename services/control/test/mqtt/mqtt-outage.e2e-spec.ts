@@ -161,9 +161,10 @@ describe('service restart during a broker outage', () => {
       const first = await startTestApp(config, { dataDir });
       const firstBridge = first.app.get(MqttBridgeService);
       await eventually(() => Promise.resolve(firstBridge.stats().connected));
-      await sleep(500);
+      await eventually(() => Promise.resolve(samples(rec, `${BASE}/telemetry`).length >= 5));
       await broker.stop();
-      await sleep(2000);
+      // The outage lasts until the first run has buffered a good number of samples on disk.
+      await eventually(() => Promise.resolve(firstBridge.stats().stream!.outbox.pending >= 15));
       const buffered = firstBridge.stats().stream!.outbox.pending;
       await first.close();
       const closedAt = Date.now();

@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 const CHANNELS = ['o2_1', 'o2_2', 'ln2_level'];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until the service has produced `count` samples (recorded by `recordTicks`). */
+const untilTicks = (ticks: readonly unknown[], count: number) =>
+  eventually(() => Promise.resolve(ticks.length >= count), 30_000);
 
 function telemetryConfig(deviceId: string, extra: Record<string, unknown> = {}) {
   return { deviceId, telemetry: { ...server.telemetry, flushIntervalMs: 200, ...extra } };
@@ -64,7 +66,13 @@ describe(`telemetry to a real time-series server`, () => {
       .post('/api/sim/fault')
       .send({ channel: 'ln2_level', fault: 'open-circuit' })
       .expect((res) => expect(res.status).toBeLessThan(300));
-    await sleep(1500);
+    // The wire break has raised its alarm, and samples went on after it.
+    const faultAt = ticks.length;
+    await eventually(async () => {
+      const state = (await admin.get('/api/state')).body as StateSnapshot;
+      const raised = state.alarms.some((a) => a.id === 'level_sensor_fault');
+      return raised && ticks.length >= faultAt + 10;
+    });
     await t.close();
 
     expect(ticks.length).toBeGreaterThan(10);
@@ -97,11 +105,12 @@ describe(`telemetry to a real time-series server`, () => {
     const first = await startTestApp(overrides, { dataDir });
     const firstTicks = recordTicks(first);
     await eventually(async () => (await telemetryHealth(first)).status === 'ok');
-    await sleep(1000);
+    await untilTicks(firstTicks, 10);
 
     await server.stop();
     await eventually(async () => (await telemetryHealth(first)).status === 'degraded');
-    await sleep(3000);
+    const outageStart = firstTicks.length;
+    await untilTicks(firstTicks, outageStart + 30);
     await first.close();
     const firstLastSeq = first.app.get(ControlView).lastSeq();
     const restartedAt = Date.now();
@@ -109,7 +118,7 @@ describe(`telemetry to a real time-series server`, () => {
     const second = await startTestApp(overrides, { dataDir });
     const secondTicks = recordTicks(second);
     const pendingAfterRestart = second.app.get(TelemetryService).stats()!.outbox.pending;
-    await sleep(3000);
+    await untilTicks(secondTicks, 30);
     expect((await telemetryHealth(second)).status).toBe('degraded');
     await server.start();
     await eventually(async () => (await telemetryHealth(second)).status === 'ok', 30_000);
