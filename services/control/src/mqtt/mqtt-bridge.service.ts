@@ -13,25 +13,25 @@ import type { AppConfig } from '../config/config.schema';
 import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
-import { DiskOutbox } from '../outbox/disk-outbox';
-import { EmbeddedBroker } from './embedded-broker';
-import { MqttCommandIntake, ReplyAddress } from './mqtt-command-intake';
-import { MqttConnector, type IncomingMessage, type MqttConnection } from './mqtt-connection';
-import { MqttLink } from './mqtt-link';
-import { MqttLinkReporter } from './mqtt-link-reporter';
-import { StreamRecord, streamRecordsOf } from './mqtt-payloads';
-import { connectOptionsFor, MqttSettings, resolveMqttSettings } from './mqtt-settings';
+import { DiskOutbox } from '../delivery/disk-outbox';
+import { EmbeddedBroker } from './link/embedded-broker';
+import { MqttCommandIntake, ReplyAddress } from './commands/mqtt-command-intake';
+import { MqttConnector, type IncomingMessage, type MqttConnection } from './link/mqtt-connection';
+import { MqttLink } from './link/mqtt-link';
+import { MqttLinkReporter } from './link/mqtt-link-reporter';
+import { asStreamRecord, StreamRecord, streamRecordsOf } from './publishing/mqtt-payloads';
+import { connectOptionsFor, MqttSettings, resolveMqttSettings } from './link/mqtt-settings';
 import {
   endSessionGracefully,
   publishCommandResult,
   streamSinkFor,
   subscribeInputs,
-} from './mqtt-session-io';
-import { CurrentState, MqttStatePublisher } from './mqtt-state-publisher';
-import { MqttTopics } from './mqtt-topics';
-import { MQTT_OVERFLOW_ALARM_ID, OutboxOverflowAlarm } from '../outbox/outbox-overflow-alarm';
-import { ReconnectBackoff } from './reconnect-backoff';
-import { StoreAndForward, StoreAndForwardStats } from './store-and-forward';
+} from './publishing/mqtt-session-io';
+import { CurrentState, MqttStatePublisher } from './publishing/mqtt-state-publisher';
+import { MqttTopics } from './publishing/mqtt-topics';
+import { MQTT_OVERFLOW_ALARM_ID, OutboxOverflowAlarm } from '../delivery/outbox-overflow-alarm';
+import { ReconnectBackoff } from './link/reconnect-backoff';
+import { StoreAndForward, StoreAndForwardStats } from '../delivery/store-and-forward';
 
 /** Live stream messages awaiting PUBACK before new ones go to the outbox instead. */
 const MAX_IN_FLIGHT = 100;
@@ -69,7 +69,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   private readonly reporter: MqttLinkReporter;
   private broker: EmbeddedBroker | null = null;
   private outbox: DiskOutbox<StreamRecord> | null = null;
-  private forward: StoreAndForward | null = null;
+  private forward: StoreAndForward<StreamRecord> | null = null;
   private intake: MqttCommandIntake | null = null;
   private states: MqttStatePublisher | null = null;
   private link: MqttLink | null = null;
@@ -148,7 +148,11 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
     if (pending > 0) this.logger.log(`${pending} MQTT record(s) from an earlier run to deliver`);
     this.forward = new StoreAndForward(
       outbox,
-      { maxInFlight: MAX_IN_FLIGHT, replayPerSecond: s.outbox.replayPerSecond },
+      {
+        maxInFlight: MAX_IN_FLIGHT,
+        replayPerSecond: s.outbox.replayPerSecond,
+        decode: asStreamRecord,
+      },
       (message) => this.logger.error(message),
     );
     this.intake = new MqttCommandIntake(

@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
 import { ControlModule } from '../control/control.module';
 import { MqttBridgeService } from './mqtt-bridge.service';
-import { MqttConnector } from './mqtt-connection';
-import { MqttJsConnector } from './mqtt-js-connector';
+import { MqttConnector } from './link/mqtt-connection';
+import { MqttJsConnector } from './link/mqtt-js-connector';
 
 /**
  * MQTT and Home Assistant (docs/interfaces.md, MQTT section): see `MqttBridgeService`.

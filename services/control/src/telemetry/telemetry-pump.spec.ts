@@ -2,7 +2,7 @@ import { HttpError } from '@influxdata/influxdb-client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiskOutbox } from '../outbox/disk-outbox';
+import { DiskOutbox } from '../delivery/disk-outbox';
 import type { LineSink } from './influx-line-sink';
 import { PumpLinkState, TelemetryPump, TelemetryPumpOptions } from './telemetry-pump';
 

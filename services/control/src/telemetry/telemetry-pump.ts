@@ -1,5 +1,5 @@
 import { backoffDelayMs } from '@cryopilot/protocol';
-import type { DiskOutboxStats, OutboxBatch, OutboxCursor } from '../outbox/disk-outbox.types';
+import type { DiskOutboxStats, OutboxBatch, OutboxCursor } from '../delivery/disk-outbox.types';
 import {
   classifyWriteFailure,
   describeWriteFailure,

@@ -9,13 +9,16 @@ import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
-import { DiskOutbox } from '../outbox/disk-outbox';
-import type { DiskOutboxStats } from '../outbox/disk-outbox.types';
+import { DiskOutbox } from '../delivery/disk-outbox';
+import type { DiskOutboxStats } from '../delivery/disk-outbox.types';
 import { InfluxLineSink } from './influx-line-sink';
 import { auditLine, DiagnosticsSample, linkLine } from './telemetry-points';
 import { TelemetryPump, TelemetryPumpStats } from './telemetry-pump';
 import { TelemetryRecorder } from './telemetry-recorder';
-import { OutboxOverflowAlarm, TELEMETRY_OVERFLOW_ALARM_ID } from '../outbox/outbox-overflow-alarm';
+import {
+  OutboxOverflowAlarm,
+  TELEMETRY_OVERFLOW_ALARM_ID,
+} from '../delivery/outbox-overflow-alarm';
 
 /** How long a graceful shutdown keeps delivering what is pending before it leaves it on disk. */
 const SHUTDOWN_GRACE_MS = 2000;

@@ -1,4 +1,4 @@
-import { DiskOutbox } from '../../../src/outbox/disk-outbox';
+import { DiskOutbox } from '../../../src/delivery/disk-outbox';
 import { channelLine } from '../../../src/telemetry/telemetry-points';
 
 /**

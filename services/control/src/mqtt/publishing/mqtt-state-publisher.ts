@@ -1,5 +1,5 @@
 import type { Alarm, ChannelReading, Severity, ValveState } from '@cryopilot/protocol';
-import type { MqttConnection } from './mqtt-connection';
+import type { MqttConnection } from '../link/mqtt-connection';
 import { buildDiscovery } from './ha-discovery';
 import type { MqttTopics } from './mqtt-topics';
 import { RetainedStateGate } from './retained-state-gate';

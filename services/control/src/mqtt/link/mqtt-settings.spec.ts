@@ -1,4 +1,4 @@
-import { appConfigSchema } from '../config/config.schema';
+import { appConfigSchema } from '../../config/config.schema';
 import { connectOptionsFor, resolveMqttSettings, withoutCredentials } from './mqtt-settings';
 
 const config = (mqtt: Record<string, unknown> = {}) =>

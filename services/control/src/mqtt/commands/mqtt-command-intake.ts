@@ -1,9 +1,9 @@
 import type { CommandErrorCode, CommandResult, Role } from '@cryopilot/protocol';
-import type { CommandContext } from '../commands/command-context';
-import { SerialQueue } from '../persistence/serial-queue';
-import type { IncomingMessage } from './mqtt-connection';
+import type { CommandContext } from '../../commands/command-context';
+import { SerialQueue } from '../../persistence/serial-queue';
+import type { IncomingMessage } from '../link/mqtt-connection';
 import { ParsedCommand, parseMqttCommand } from './mqtt-command-parser';
-import type { MqttTopics } from './mqtt-topics';
+import type { MqttTopics } from '../publishing/mqtt-topics';
 
 /** What the intake needs of the command bus (the `CommandBus` itself in the service). */
 export interface CommandExecutor {

@@ -2,8 +2,8 @@ import type { MqttTelemetry } from '@cryopilot/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DiskOutbox } from '../outbox/disk-outbox';
-import type { StreamRecord } from './mqtt-payloads';
+import { DiskOutbox } from './disk-outbox';
+import { asStreamRecord, type StreamRecord } from '../mqtt/publishing/mqtt-payloads';
 import { RecordOutbox, StoreAndForward, StreamSink } from './store-and-forward';
 
 const record = (seq: number): StreamRecord => ({
@@ -13,7 +13,7 @@ const record = (seq: number): StreamRecord => ({
 const seqOf = (r: StreamRecord) => (r.body as MqttTelemetry).seq;
 
 /** A session whose acknowledgements the test gives (or withholds) explicitly. */
-class ManualSink implements StreamSink {
+class ManualSink implements StreamSink<StreamRecord> {
   readonly sent: {
     record: StreamRecord;
     replayed: boolean;
@@ -55,7 +55,7 @@ describe('StoreAndForward', () => {
   let outbox: DiskOutbox<StreamRecord>;
   const errors: string[] = [];
   const create = (options = { maxInFlight: 100, replayPerSecond: 1000 }) =>
-    new StoreAndForward(outbox, options, (m) => errors.push(m));
+    new StoreAndForward(outbox, { ...options, decode: asStreamRecord }, (m) => errors.push(m));
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sf-spec-'));
@@ -149,7 +149,7 @@ describe('StoreAndForward', () => {
   });
 
   it('counts and reports records the disk refuses, and keeps going', () => {
-    const broken: RecordOutbox = {
+    const broken: RecordOutbox<StreamRecord> = {
       append: () => {
         throw new Error('ENOSPC: no space left on device');
       },
@@ -157,8 +157,10 @@ describe('StoreAndForward', () => {
       commit: () => Promise.resolve(),
       stats: () => ({ pending: 0, bytes: 0, appended: 0, delivered: 0, dropped: 0, corrupt: 0 }),
     };
-    const sut = new StoreAndForward(broken, { maxInFlight: 1, replayPerSecond: 10 }, (m) =>
-      errors.push(m),
+    const sut = new StoreAndForward(
+      broken,
+      { maxInFlight: 1, replayPerSecond: 10, decode: asStreamRecord },
+      (m) => errors.push(m),
     );
     sut.submit(record(1));
     sut.submit(record(2));
@@ -176,7 +178,7 @@ describe('StoreAndForward at the outbox bound', () => {
     outbox.onDrop((n) => dropped.push(n));
     const sut = new StoreAndForward(
       outbox,
-      { maxInFlight: 10, replayPerSecond: 1000 },
+      { maxInFlight: 10, replayPerSecond: 1000, decode: asStreamRecord },
       () => undefined,
     );
     for (let seq = 1; seq <= 400; seq += 1) sut.submit(record(seq));

@@ -1,5 +1,5 @@
 import type { AlarmEvent, MqttTelemetry } from '@cryopilot/protocol';
-import type { TickOutcome } from '../control/control-runtime';
+import type { TickOutcome } from '../../control/control-runtime';
 
 /**
  * A message of the two streams that must survive outages (`telemetry`, `alarms/events`):

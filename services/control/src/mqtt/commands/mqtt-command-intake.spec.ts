@@ -1,8 +1,8 @@
 import type { CommandErrorCode, CommandResult } from '@cryopilot/protocol';
-import type { CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../../commands/command-context';
 import { CommandExecutor, MqttCommandIntake, ReplyAddress } from './mqtt-command-intake';
-import type { IncomingMessage } from './mqtt-connection';
-import { MqttTopics } from './mqtt-topics';
+import type { IncomingMessage } from '../link/mqtt-connection';
+import { MqttTopics } from '../publishing/mqtt-topics';
 
 /** Records what reaches the bus; `execute` waits until released (a slow command). */
 class RecordingExecutor implements CommandExecutor {

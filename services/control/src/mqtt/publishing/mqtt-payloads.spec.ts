@@ -1,5 +1,5 @@
 import { mqttTelemetrySchema } from '@cryopilot/protocol';
-import type { TickOutcome } from '../control/control-runtime';
+import type { TickOutcome } from '../../control/control-runtime';
 import { asStreamRecord, streamRecordsOf, telemetryPayload } from './mqtt-payloads';
 
 const outcome = {

@@ -1,20 +1,24 @@
-import type { DiskOutboxStats, OutboxBatch, OutboxCursor } from '../outbox/disk-outbox.types';
-import { asStreamRecord, StreamRecord } from './mqtt-payloads';
+import type { DiskOutboxStats, OutboxBatch, OutboxCursor } from './disk-outbox.types';
 
-/** What store-and-forward needs of the on-disk outbox (`DiskOutbox<StreamRecord>`). */
-export interface RecordOutbox {
-  append(record: StreamRecord): void;
-  peek(max: number): Promise<OutboxBatch<StreamRecord>>;
+/** What store-and-forward needs of the on-disk outbox (`DiskOutbox<T>`). */
+export interface RecordOutbox<T> {
+  append(record: T): void;
+  peek(max: number): Promise<OutboxBatch<T>>;
   commit(cursor: OutboxCursor): Promise<void>;
   stats(): DiskOutboxStats;
 }
 
-/** The connected side: resolves on the broker's acknowledgement, rejects if the session ends. */
-export interface StreamSink {
-  send(record: StreamRecord, replayed: boolean): Promise<void>;
+/** The connected side: resolves on the peer's acknowledgement, rejects if the session ends. */
+export interface StreamSink<T> {
+  send(record: T, replayed: boolean): Promise<void>;
 }
 
-export interface StoreAndForwardOptions {
+export interface StoreAndForwardOptions<T> {
+  /**
+   * Checks a record read back from disk (an outbox written by another version, a damaged
+   * line): null skips it.
+   */
+  readonly decode: (raw: unknown) => T | null;
   /** Live messages awaiting acknowledgement; beyond it new ones go to the outbox. */
   readonly maxInFlight: number;
   /** Replay rate from the outbox (records/s), so that live data keeps flowing. */
@@ -40,7 +44,8 @@ const IDLE_POLL_MS = 500;
 const READ_RETRY_MS = 1000;
 
 /**
- * Delivery of the `telemetry` and `alarms/events` streams with nothing silently lost:
+ * Delivery of a record stream (MQTT `telemetry` and `alarms/events`) with nothing silently
+ * lost:
  * - connected: published live, with at most `maxInFlight` unacknowledged (never an unbounded
  *   queue in mqtt.js);
  * - disconnected (or window full): appended to the on-disk outbox — never published;
@@ -50,10 +55,10 @@ const READ_RETRY_MS = 1000;
  *   `replayPerSecond`, beside the live stream; a batch is committed only once every record
  *   of it was acknowledged, so a loss mid-replay replays the batch again.
  */
-export class StoreAndForward {
-  private sink: StreamSink | null = null;
+export class StoreAndForward<T> {
+  private sink: StreamSink<T> | null = null;
   private generation = 0;
-  private readonly inFlight = new Map<number, StreamRecord>();
+  private readonly inFlight = new Map<number, T>();
   private nextId = 0;
   private pumpRun: Promise<void> = Promise.resolve();
   private wakeIdle: (() => void) | null = null;
@@ -64,20 +69,20 @@ export class StoreAndForward {
   private appendFailures = 0;
 
   constructor(
-    private readonly outbox: RecordOutbox,
-    private readonly options: StoreAndForwardOptions,
+    private readonly outbox: RecordOutbox<T>,
+    private readonly options: StoreAndForwardOptions<T>,
     private readonly onError: (message: string) => void,
   ) {}
 
   /** A new record of the live stream. Synchronous: never waits for the network or the disk. */
-  submit(record: StreamRecord): void {
+  submit(record: T): void {
     const sink = this.sink;
     if (sink && this.inFlight.size < this.options.maxInFlight) this.sendLive(sink, record);
     else this.store(record);
   }
 
   /** A session is up: send live from now on and replay the outbox. */
-  attach(sink: StreamSink): void {
+  attach(sink: StreamSink<T>): void {
     this.detach();
     this.sink = sink;
     const generation = ++this.generation;
@@ -125,7 +130,7 @@ export class StoreAndForward {
     };
   }
 
-  private sendLive(sink: StreamSink, record: StreamRecord): void {
+  private sendLive(sink: StreamSink<T>, record: T): void {
     const id = ++this.nextId;
     this.inFlight.set(id, record);
     sink.send(record, false).then(
@@ -139,7 +144,7 @@ export class StoreAndForward {
     );
   }
 
-  private store(record: StreamRecord): void {
+  private store(record: T): void {
     try {
       this.outbox.append(record);
       this.stored += 1;
@@ -154,13 +159,13 @@ export class StoreAndForward {
     }
   }
 
-  private async pump(sink: StreamSink, generation: number): Promise<void> {
+  private async pump(sink: StreamSink<T>, generation: number): Promise<void> {
     const rate = this.options.replayPerSecond;
     // About ten batches a second: smooth pacing, and a loss re-sends at most one batch.
     const batchMax = Math.max(1, Math.min(500, Math.ceil(rate / 10)));
     while (generation === this.generation) {
       const started = Date.now();
-      let batch: OutboxBatch<StreamRecord>;
+      let batch: OutboxBatch<T>;
       try {
         batch = await this.outbox.peek(batchMax);
       } catch (error) {
@@ -174,7 +179,9 @@ export class StoreAndForward {
         await this.sleep(IDLE_POLL_MS, true);
         continue;
       }
-      const records = batch.records.map(asStreamRecord).filter((r) => r !== null);
+      const records = batch.records
+        .map((raw) => this.options.decode(raw))
+        .filter((r): r is T => r !== null);
       const sent = await Promise.allSettled(records.map((r) => sink.send(r, true)));
       // The session ended mid-batch: the batch stays in the outbox and is replayed again.
       if (sent.some((s) => s.status === 'rejected') || generation !== this.generation) return;

@@ -1,5 +1,5 @@
-import type { LinkRegistry } from '../links/link-registry';
-import type { DiskOutboxStats } from '../outbox/disk-outbox.types';
+import type { LinkRegistry } from '../../links/link-registry';
+import type { DiskOutboxStats } from '../../delivery/disk-outbox.types';
 
 /**
  * Reports the MQTT link to `LinkRegistry` (`/api/health`, `/api/state.links`, the UI) and the

@@ -2,9 +2,9 @@ import type { Role } from '@cryopilot/protocol';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { join } from 'node:path';
-import type { AppConfig } from '../config/config.schema';
+import type { AppConfig } from '../../config/config.schema';
 import type { MqttConnectOptions } from './mqtt-connection';
-import { baseTopicFor } from './mqtt-topics';
+import { baseTopicFor } from '../publishing/mqtt-topics';
 
 /** Everything the MQTT feature needs, resolved once from the validated config (pure). */
 export interface MqttSettings {

@@ -1,13 +1,17 @@
 import type { CommandResult } from '@cryopilot/protocol';
-import type { ReplyAddress } from './mqtt-command-intake';
-import type { MqttConnection } from './mqtt-connection';
+import type { ReplyAddress } from '../commands/mqtt-command-intake';
+import type { MqttConnection } from '../link/mqtt-connection';
+import type { StreamRecord } from './mqtt-payloads';
 import type { MqttTopics } from './mqtt-topics';
-import type { StreamSink } from './store-and-forward';
+import type { StreamSink } from '../../delivery/store-and-forward';
 
 const QOS1 = { qos: 1, retain: false } as const;
 
 /** The two streams of one session, at QoS 1, not retained (docs/interfaces.md). */
-export function streamSinkFor(connection: MqttConnection, topics: MqttTopics): StreamSink {
+export function streamSinkFor(
+  connection: MqttConnection,
+  topics: MqttTopics,
+): StreamSink<StreamRecord> {
   return {
     send: (record, replayed) =>
       connection.publish(
