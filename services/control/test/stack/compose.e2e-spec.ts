@@ -253,7 +253,13 @@ describe('.github/workflows', () => {
 
   it('lint, tests, the Testcontainers job, browser tests (in .ci/run) and the multi-arch image', () => {
     const ci = parse(read('.github/workflows/ci.yml'));
-    expect(Object.keys(ci.jobs).sort()).toEqual(['image', 'integration-influxdb2', 'lint', 'test']);
+    expect(Object.keys(ci.jobs).sort()).toEqual([
+      'image',
+      'integration-influxdb2',
+      'lint',
+      'stack-real',
+      'test',
+    ]);
     const text = read('.github/workflows/ci.yml');
     expect(text).toContain('platforms: linux/arm64,linux/amd64');
     expect(text).toContain('bash .ci/run');
