@@ -26,7 +26,8 @@ export class TokenFile {
     const stamp = this.currentStamp();
     if (stamp === undefined) {
       throw new Error(
-        `no InfluxDB token yet: ${this.path} does not exist (the InfluxDB init script writes it)`,
+        `no InfluxDB token yet: ${this.path} does not exist (InfluxDB's first start writes ` +
+          'it; on a stack set up before: make rotate-secret NAME=INFLUX_WRITE_TOKEN)',
       );
     }
     if (this.token === undefined || stamp !== this.stamp) {
