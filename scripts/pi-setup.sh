@@ -3,10 +3,11 @@
 #  1. creates .env from .env.example when it does not exist;
 #  2. fills every empty secret in .env with a new random value (existing values are kept, so
 #     running it again changes nothing that works);
-#  3. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env.
+#  3. asks where alerts go and writes Grafana's contact point (scripts/setup-alerts.sh);
+#  4. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env.
 # No default password anywhere: a stack without `make setup` refuses to start (${VAR:?}).
 #
-# ENV_FILE, ENV_EXAMPLE and PASSWD_FILE override the paths (tests).
+# ENV_FILE, ENV_EXAMPLE, PASSWD_FILE and CONTACT_POINTS_FILE override the paths (tests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ENV_FILE="${ENV_FILE:-$ROOT/.env}"
@@ -69,6 +70,11 @@ if [ -z "$(value_of I2C_GID)" ]; then
   set_value I2C_GID "${gid:-998}"
 fi
 echo "$generated secret(s) generated in $ENV_FILE (existing values kept)"
+
+# Where Grafana's alerts go (asked once; `make alerts` asks again): scripts/setup-alerts.sh.
+# shellcheck source=scripts/setup-alerts.sh
+source "$ROOT/scripts/setup-alerts.sh"
+configure_alert_destinations
 
 if [ ! -w "$(dirname "$PASSWD_FILE")" ]; then
   # The broker's entrypoint made its config folder its own (uid 1883) at the first start.

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app';
-import { ConfigError, loadConfig } from './config/config.loader';
+import { ConfigError, loadStartup, type Startup } from './config/config.loader';
 import { ControlLifecycle } from './control/control-lifecycle';
 import { driveSafeStateOnCard } from './hardware/safe-state';
 
@@ -11,9 +11,9 @@ import { driveSafeStateOnCard } from './hardware/safe-state';
  */
 async function bootstrap(): Promise<void> {
   const logger = new Logger('Main');
-  let config;
+  let startup: Startup;
   try {
-    config = loadConfig();
+    startup = loadStartup();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -21,6 +21,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  const { config, adminPassword } = startup;
   if (process.argv.includes('--safe-state')) {
     // One job: valve to the safe state through a bus handle of its own (the loop supervisor's
     // action when the service is stuck), then exit: 0 done, 1 failed.
@@ -28,7 +29,7 @@ async function bootstrap(): Promise<void> {
     logger.log('valve driven to the safe state');
     return;
   }
-  const app = await createApp({ config, adminPassword: process.env.ADMIN_PASSWORD });
+  const app = await createApp({ config, adminPassword });
   installFatalHandlers(app.get(ControlLifecycle), logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { AppConfig, appConfigSchema } from './config.schema';
 import { ENV_OVERRIDES } from './env-overrides';
 import { missingProductionSecrets } from './production-secrets';
+import { resolveSecretFiles } from './secret-files';
 
 /** The documented example config, used when `CRYOPILOT_CONFIG` is not set (embedded default). */
 export const BUNDLED_CONFIG_PATH = resolve(__dirname, '../../config/cryopilot.yaml');
@@ -21,21 +22,40 @@ export class ConfigError extends Error {
   }
 }
 
+/** The configuration and the secrets that are not part of it. */
+export interface Startup {
+  readonly config: AppConfig;
+  /** Password of the first `admin` user (`ADMIN_PASSWORD` or `ADMIN_PASSWORD_FILE`). */
+  readonly adminPassword?: string;
+}
+
 /**
  * Reads the YAML config, applies environment overrides and validates everything once.
  * Throws `ConfigError` listing every problem (file, YAML syntax, env values, schema).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  return loadStartup(env).config;
+}
+
+/**
+ * `loadConfig` plus the secrets given by the environment. Every secret may come from a file
+ * instead (`<NAME>_FILE`, the Docker secrets convention: secret-files.ts); both forms at once,
+ * or a file that cannot be read, are problems listed with all the others.
+ */
+export function loadStartup(env: NodeJS.ProcessEnv = process.env): Startup {
   const path = env.CRYOPILOT_CONFIG ? resolve(env.CRYOPILOT_CONFIG) : BUNDLED_CONFIG_PATH;
   const problems: string[] = [];
   const raw = readYaml(path, problems);
-  applyEnvOverrides(raw, env, problems);
+  const secrets = resolveSecretFiles(env);
+  problems.push(...secrets.problems);
+  applyEnvOverrides(raw, secrets.env, problems);
   raw.deviceId ??= sanitizeHostname(hostname());
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
-  else problems.push(...missingProductionSecrets(parsed.data, env));
+  else problems.push(...missingProductionSecrets(parsed.data, secrets.env));
   if (problems.length > 0 || !parsed.success) throw new ConfigError(path, problems);
-  return parsed.data;
+  const adminPassword = secrets.env.ADMIN_PASSWORD;
+  return { config: parsed.data, ...(adminPassword ? { adminPassword } : {}) };
 }
 
 function readYaml(path: string, problems: string[]): Record<string, unknown> {

@@ -28,7 +28,11 @@ const int = (name: string, path: string[]): EnvOverride => ({
   parse: integer,
 });
 
-/** Environment variables documented in docs/interfaces.md and the README. */
+/**
+ * Environment variables documented in docs/interfaces.md and the README. Secrets
+ * (ADMIN_PASSWORD, MQTT_PASSWORD, INFLUX_TOKEN) may also be given as files: `<NAME>_FILE`
+ * (secret-files.ts, read before these overrides apply).
+ */
 export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'DEVICE_ID', path: ['deviceId'], expected: 'must be text', parse: string },
   { name: 'DATA_DIR', path: ['dataDir'], expected: 'must be a path', parse: string },
@@ -51,6 +55,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   text('MQTT_BASE_TOPIC', ['mqtt', 'baseTopic']),
   text('INFLUX_URL', ['telemetry', 'url']),
   text('INFLUX_TOKEN', ['telemetry', 'token']),
+  // Kept as a path too: telemetry re-reads it until it exists and when it changes.
+  text('INFLUX_TOKEN_FILE', ['telemetry', 'tokenFile']),
   text('INFLUX_ORG', ['telemetry', 'org']),
   text('INFLUX_BUCKET', ['telemetry', 'bucket']),
 ];

@@ -71,8 +71,13 @@ export const telemetryConfigSchema = z
       .string()
       .regex(/^https?:\/\/.+/, 'must be an http:// or https:// URL')
       .optional(),
-    /** From INFLUX_TOKEN; never logged. */
+    /** From INFLUX_TOKEN (or the file INFLUX_TOKEN_FILE names); never logged. */
     token: z.string().optional(),
+    /**
+     * INFLUX_TOKEN_FILE: where the token is (the InfluxDB init script writes the write-only
+     * token there). Re-read while it is missing and whenever it changes (rotation).
+     */
+    tokenFile: z.string().min(1).optional(),
     org: z.string().default('cryopilot'),
     bucket: z.string().default('cryopilot'),
     /** Lines per write request. */

@@ -6,7 +6,8 @@ const HOW_TO_FIX = 'required in production (NODE_ENV=production): run `make setu
 /**
  * Secrets the service needs in production mode, all missing ones at once: the initial admin
  * password, and the credentials of every configured link (an MQTT broker with a user needs
- * its password; InfluxDB needs its token). Outside production the embedded defaults apply
+ * its password; InfluxDB needs its token, or a token file). Each may be given as `<NAME>_FILE`
+ * (resolved into `env` before this check). Outside production the embedded defaults apply
  * (generated admin password, embedded broker, telemetry off).
  */
 export function missingProductionSecrets(config: AppConfig, env: NodeJS.ProcessEnv): string[] {
@@ -18,6 +19,8 @@ export function missingProductionSecrets(config: AppConfig, env: NodeJS.ProcessE
     if (!config.mqtt.username) missing('MQTT_USERNAME');
     if (!config.mqtt.password) missing('MQTT_PASSWORD');
   }
-  if (config.telemetry.url && !config.telemetry.token) missing('INFLUX_TOKEN');
+  // A token file may still be on its way (written by InfluxDB's first start): telemetry waits.
+  if (config.telemetry.url && !config.telemetry.token && !config.telemetry.tokenFile)
+    missing('INFLUX_TOKEN');
   return problems;
 }

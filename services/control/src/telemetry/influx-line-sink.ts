@@ -1,5 +1,6 @@
 import { HttpError, InfluxDB, setLogger, WriteApi } from '@influxdata/influxdb-client';
 import { Logger } from '@nestjs/common';
+import type { TokenFile } from './token-file';
 
 /** Where delivered lines go: resolves once the server accepted all of them (HTTP 204). */
 export interface LineSink {
@@ -11,6 +12,8 @@ export interface LineSink {
 export interface InfluxLineSinkOptions {
   readonly url: string;
   readonly token?: string;
+  /** Where the token is read from instead (re-read when it changes or is refused). */
+  readonly tokenFile?: TokenFile;
   readonly org: string;
   readonly bucket: string;
   /** Largest batch `send` will be given (the pump's batch size). */
@@ -28,25 +31,12 @@ export interface InfluxLineSinkOptions {
  * request whose outcome the caller sees; retries with backoff are the pump's job.
  */
 export class InfluxLineSink implements LineSink {
-  private readonly writeApi: WriteApi;
+  private writeApi: WriteApi | null = null;
+  /** The token `writeApi` was made with. */
+  private writeApiToken: string | undefined;
 
   constructor(private readonly options: InfluxLineSinkOptions) {
     routeClientLogs();
-    const client = new InfluxDB({
-      url: options.url,
-      token: options.token,
-      timeout: options.timeoutMs ?? 10_000,
-    });
-    this.writeApi = client.getWriteApi(options.org, options.bucket, 'ms', {
-      // One more than the pump's batch: the client must never split or auto-flush a batch on
-      // its own (an auto-flush's outcome is swallowed), so `flush()` is that one request.
-      batchSize: options.maxLines + 1,
-      maxBatchBytes: 50_000_000,
-      // No timer: the pump decides when to send.
-      flushInterval: 0,
-      maxRetries: 0,
-      gzipThreshold: 1000,
-    });
   }
 
   async send(lines: readonly string[]): Promise<void> {
@@ -54,13 +44,47 @@ export class InfluxLineSink implements LineSink {
     if (lines.length > this.options.maxLines) {
       throw new RangeError(`batch of ${lines.length} lines > ${this.options.maxLines}`);
     }
-    this.writeApi.writeRecords([...lines]);
-    await this.writeApi.flush();
+    const { tokenFile } = this.options;
+    const writeApi = this.api(tokenFile ? tokenFile.current() : this.options.token);
+    writeApi.writeRecords([...lines]);
+    try {
+      await writeApi.flush();
+    } catch (error) {
+      // A refused token may have been replaced in the file (rotation): read it again.
+      if (tokenFile && error instanceof HttpError && [401, 403].includes(error.statusCode)) {
+        tokenFile.invalidate();
+      }
+      throw error;
+    }
   }
 
   /** Drops whatever is buffered (nothing is: `send` always flushes) and stops timers. */
   close(): void {
-    this.writeApi.dispose();
+    this.writeApi?.dispose();
+    this.writeApi = null;
+  }
+
+  /** The write API for `token`, made again when the token changed. */
+  private api(token: string | undefined): WriteApi {
+    if (this.writeApi && this.writeApiToken === token) return this.writeApi;
+    this.writeApi?.dispose();
+    const client = new InfluxDB({
+      url: this.options.url,
+      token,
+      timeout: this.options.timeoutMs ?? 10_000,
+    });
+    this.writeApi = client.getWriteApi(this.options.org, this.options.bucket, 'ms', {
+      // One more than the pump's batch: the client must never split or auto-flush a batch on
+      // its own (an auto-flush's outcome is swallowed), so `flush()` is that one request.
+      batchSize: this.options.maxLines + 1,
+      maxBatchBytes: 50_000_000,
+      // No timer: the pump decides when to send.
+      flushInterval: 0,
+      maxRetries: 0,
+      gzipThreshold: 1000,
+    });
+    this.writeApiToken = token;
+    return this.writeApi;
   }
 }
 

@@ -12,6 +12,7 @@ import { LinkRegistry } from '../links/link-registry';
 import { DiskOutbox } from '../delivery/disk-outbox';
 import type { DiskOutboxStats } from '../delivery/disk-outbox.types';
 import { InfluxLineSink } from './influx-line-sink';
+import { TokenFile } from './token-file';
 import { auditLine, DiagnosticsSample, linkLine } from './telemetry-points';
 import { TelemetryPump, TelemetryPumpStats } from './telemetry-pump';
 import { TelemetryRecorder } from './telemetry-recorder';
@@ -86,6 +87,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
     this.sink = new InfluxLineSink({
       url: t.url,
       token: t.token,
+      ...(t.tokenFile ? { tokenFile: new TokenFile(t.tokenFile, t.token) } : {}),
       org: t.org,
       bucket: t.bucket,
       maxLines: t.batchSize,

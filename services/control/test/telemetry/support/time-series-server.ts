@@ -12,7 +12,7 @@ export interface StoredPoint {
 /**
  * The real time-series server telemetry tests write to, chosen in this order (the
  * README's test servers): `INFLUX_TEST_URL` (+ `INFLUX_TEST_TOKEN`, org and bucket `cryopilot`) → an
- * InfluxDB 2.7 container through Testcontainers when a Docker engine answers → Debian's
+ * InfluxDB 2.9 container through Testcontainers when a Docker engine answers → Debian's
  * `victoria-metrics` binary. `stop()`/`start()` make an outage.
  */
 export interface TimeSeriesServer {
@@ -51,7 +51,7 @@ async function dockerReachable(): Promise<boolean> {
 async function startInflux2Container(): Promise<TimeSeriesServer> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const token = 'telemetry-test-token';
-  const container = await new GenericContainer('influxdb:2.7.12')
+  const container = await new GenericContainer('influxdb:2.9.1')
     .withEnvironment({
       DOCKER_INFLUXDB_INIT_MODE: 'setup',
       DOCKER_INFLUXDB_INIT_USERNAME: 'admin',
