@@ -1,10 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../clock/clock';
 import type { AppConfig } from '../config/config.schema';
+import { CONFIG_SLICE_TOKENS, configSliceProviders } from '../config/config.slices';
 import { LinkRegistry } from '../links/link-registry';
-import { APP_CONFIG } from './app.tokens';
 
-/** Config, clock and link states: available everywhere. */
+/**
+ * What every feature may use: its config slice (`config/config.slices.ts`; never the whole
+ * config), the clock and the link states.
+ */
 @Global()
 @Module({})
 export class CoreModule {
@@ -14,11 +17,11 @@ export class CoreModule {
     return {
       module: CoreModule,
       providers: [
-        { provide: APP_CONFIG, useValue: config },
+        ...configSliceProviders(config),
         { provide: Clock, useValue: clock ?? new SystemClock(speed) },
         LinkRegistry,
       ],
-      exports: [APP_CONFIG, Clock, LinkRegistry],
+      exports: [...CONFIG_SLICE_TOKENS, Clock, LinkRegistry],
     };
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
-import { APP_CONFIG } from '../app/app.tokens';
-import type { AppConfig } from '../config/config.schema';
+import { STORAGE_CONFIG, StorageConfig } from '../config/config.slices';
 import { AuditLog } from './audit-log';
 
 @Injectable()
@@ -20,8 +19,8 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
   providers: [
     {
       provide: AuditLog,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new AuditLog({ dir: join(config.dataDir, 'audit') }),
+      inject: [STORAGE_CONFIG.token],
+      useFactory: (config: StorageConfig) => new AuditLog({ dir: join(config.dataDir, 'audit') }),
     },
     AuditLifecycle,
   ],

@@ -5,8 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { APP_CONFIG } from '../app/app.tokens';
-import type { AppConfig } from '../config/config.schema';
+import { STORAGE_CONFIG, StorageConfig } from '../config/config.slices';
 import { AtomicJsonFile } from '../persistence/atomic-json-file';
 import { SerialQueue } from '../persistence/serial-queue';
 
@@ -58,7 +57,7 @@ export class UsersStore {
   /** Changes and reloads run one at a time, so none works on a stale list. */
   private readonly changes = new SerialQueue();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(STORAGE_CONFIG.token) config: StorageConfig) {
     this.file = new AtomicJsonFile(
       join(config.dataDir, 'users.json'),
       usersFileSchema,

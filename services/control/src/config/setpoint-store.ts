@@ -8,9 +8,8 @@ import {
 } from '@cryopilot/protocol';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APP_CONFIG } from '../app/app.tokens';
 import { AtomicJsonFile } from '../persistence/atomic-json-file';
-import type { AppConfig } from './config.schema';
+import { SETPOINTS_CONFIG, SetpointsConfig } from './config.slices';
 
 export type SetpointChange =
   | { readonly ok: true; readonly setpoints: Setpoints }
@@ -27,7 +26,7 @@ export class SetpointStore {
   private readonly file: AtomicJsonFile<Setpoints>;
   private current: Setpoints;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(SETPOINTS_CONFIG.token) private readonly config: SetpointsConfig) {
     this.file = new AtomicJsonFile(
       join(config.dataDir, 'setpoints.json'),
       setpointsSchema,

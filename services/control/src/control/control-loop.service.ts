@@ -7,9 +7,8 @@ import {
 } from '@nestjs/common';
 import type { Alarm, Mode, Setpoints, StateSnapshot, ValveState } from '@cryopilot/protocol';
 import type { AlarmActionResult } from '../alarms/alarm-book';
-import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
-import type { AppConfig } from '../config/config.schema';
+import { CONTROL_CONFIG, ControlConfig } from '../config/config.slices';
 import { SetpointStore } from '../config/setpoint-store';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { ValveOutput } from '../hardware/valve-output';
@@ -41,7 +40,7 @@ export class ControlLoopService
   private readonly stateFile: ControlStateFile;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONTROL_CONFIG.token) private readonly config: ControlConfig,
     private readonly clock: Clock,
     private readonly card: MegaindCard,
     private readonly valveOutput: ValveOutput,

@@ -1,13 +1,13 @@
 import type { Setpoints } from '@cryopilot/protocol';
 import type { Clock } from '../clock/clock';
-import type { AppConfig } from '../config/config.schema';
+import type { ControlConfig } from '../config/config.slices';
 import type { MegaindCard } from '../hardware/megaind/megaind-card';
 import type { ValveOutput } from '../hardware/valve-output';
 import { ControlLoop, ControlStateSink, LoopLogger } from './control-loop';
 import { ControlRuntime, PersistentControlState } from './control-runtime';
 
 export interface ControlLoopParts {
-  readonly config: AppConfig;
+  readonly config: ControlConfig;
   /** The current setpoints (config over defaults, overridden by the persisted ones). */
   readonly setpoints: Setpoints;
   readonly card: MegaindCard;

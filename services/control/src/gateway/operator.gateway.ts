@@ -9,12 +9,11 @@ import type { Setpoints, WsServerMessage } from '@cryopilot/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Subscription } from 'rxjs';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import { APP_CONFIG } from '../app/app.tokens';
 import { SessionStore } from '../auth/session-store';
 import { Clock } from '../clock/clock';
 import { CommandBus } from '../commands/command-bus';
 import type { CommandContext } from '../commands/command-context';
-import type { AppConfig } from '../config/config.schema';
+import { WEB_CONFIG, WebConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
@@ -62,7 +61,7 @@ export class OperatorGateway
   private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(WEB_CONFIG.token) private readonly config: WebConfig,
     private readonly clock: Clock,
     private readonly control: ControlView,
     private readonly trend: TrendService,

@@ -1,7 +1,6 @@
 import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
-import type { AppConfig } from '../config/config.schema';
+import { HARDWARE_CONFIG, HardwareConfig } from '../config/config.slices';
 import { I2cBus } from './i2c-bus';
 import { LinuxI2cBus } from './linux-i2c-bus';
 import { MegaindCard } from './megaind/megaind-card';
@@ -9,7 +8,7 @@ import { SimulatedMegaind } from './simulator/simulated-megaind';
 import { ValveOutput } from './valve-output';
 
 /** The simulated card with its plant, from the config (embedded default and tests). */
-export function createSimulatedCard(config: AppConfig, clock: Clock): SimulatedMegaind {
+export function createSimulatedCard(config: HardwareConfig, clock: Clock): SimulatedMegaind {
   const sim = config.simulator;
   const o2 = config.channels.filter((c) => c.role === 'o2');
   const card = new SimulatedMegaind({
@@ -56,16 +55,16 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
   providers: [
     {
       provide: I2cBus,
-      inject: [APP_CONFIG, Clock],
-      useFactory: (config: AppConfig, clock: Clock): I2cBus =>
+      inject: [HARDWARE_CONFIG.token, Clock],
+      useFactory: (config: HardwareConfig, clock: Clock): I2cBus =>
         config.hardware.driver === 'megaind'
           ? new LinuxI2cBus(config.hardware.bus)
           : createSimulatedCard(config, clock),
     },
     {
       provide: MegaindCard,
-      inject: [I2cBus, APP_CONFIG],
-      useFactory: (bus: I2cBus, config: AppConfig) =>
+      inject: [I2cBus, HARDWARE_CONFIG.token],
+      useFactory: (bus: I2cBus, config: HardwareConfig) =>
         new MegaindCard(bus, {
           stack: config.hardware.stack,
           maxRetries: config.hardware.maxRetries,
@@ -73,8 +72,9 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     {
       provide: ValveOutput,
-      inject: [MegaindCard, APP_CONFIG],
-      useFactory: (card: MegaindCard, config: AppConfig) => new ValveOutput(card, config.valve),
+      inject: [MegaindCard, HARDWARE_CONFIG.token],
+      useFactory: (card: MegaindCard, config: HardwareConfig) =>
+        new ValveOutput(card, config.valve),
     },
     BusLifecycle,
   ],

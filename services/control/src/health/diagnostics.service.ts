@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { statfs } from 'node:fs/promises';
-import { APP_CONFIG } from '../app/app.tokens';
-import type { AppConfig } from '../config/config.schema';
+import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
@@ -13,7 +12,7 @@ import { LinkRegistry } from '../links/link-registry';
 @Injectable()
 export class DiagnosticsService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(HEALTH_CONFIG.token) private readonly config: HealthConfig,
     private readonly control: ControlView,
     private readonly card: MegaindCard,
     private readonly links: LinkRegistry,

@@ -5,8 +5,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { APP_CONFIG } from '../app/app.tokens';
-import type { AppConfig } from '../config/config.schema';
+import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlLifecycle } from '../control/control-lifecycle';
 import { ControlView } from '../control/control.facades';
 import { FatalHealthJudge } from './fatal-health';
@@ -29,7 +28,7 @@ export class FatalHealthWatch implements OnApplicationBootstrap, OnApplicationSh
   private lastTickCount = -1;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(HEALTH_CONFIG.token) private readonly config: HealthConfig,
     private readonly control: ControlView,
     private readonly lifecycle: ControlLifecycle,
   ) {}

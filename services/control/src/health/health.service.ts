@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Health, HealthCheck, LinkState } from '@cryopilot/protocol';
-import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
-import type { AppConfig } from '../config/config.schema';
+import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
@@ -11,7 +10,7 @@ import { LinkRegistry } from '../links/link-registry';
 @Injectable()
 export class HealthService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(HEALTH_CONFIG.token) private readonly config: HealthConfig,
     private readonly clock: Clock,
     private readonly control: ControlView,
     private readonly card: MegaindCard,

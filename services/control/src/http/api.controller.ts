@@ -2,11 +2,10 @@ import { Controller, Get, HttpStatus, Inject, Query, Res } from '@nestjs/common'
 import type { Health, StateSnapshot, Trend } from '@cryopilot/protocol';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { APP_CONFIG } from '../app/app.tokens';
 import { AuditLog } from '../audit/audit-log';
 import { MinRole, Public } from '../auth/auth.decorators';
 import { Clock } from '../clock/clock';
-import type { AppConfig } from '../config/config.schema';
+import { WEB_CONFIG, WebConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { HealthService } from '../health/health.service';
 import { TrendService } from '../trend/trend.service';
@@ -29,7 +28,7 @@ export class ApiController {
   private readonly auditQuery = z.strictObject({ limit: intParam(1, 1000, 100) });
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(WEB_CONFIG.token) config: WebConfig,
     private readonly clock: Clock,
     private readonly control: ControlView,
     private readonly health: HealthService,

@@ -6,10 +6,9 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { CommandResult } from '@cryopilot/protocol';
-import { APP_CONFIG } from '../app/app.tokens';
 import { Clock } from '../clock/clock';
 import { CommandBus } from '../commands/command-bus';
-import type { AppConfig } from '../config/config.schema';
+import { MQTT_CONFIG, MqttConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
@@ -79,7 +78,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   private bugs = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MQTT_CONFIG.token) private readonly config: MqttConfig,
     private readonly clock: Clock,
     links: LinkRegistry,
     private readonly connector: MqttConnector,

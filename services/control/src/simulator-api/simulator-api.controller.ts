@@ -1,9 +1,8 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { APP_CONFIG } from '../app/app.tokens';
 import { MinRole } from '../auth/auth.decorators';
 import { Clock, SystemClock } from '../clock/clock';
-import type { AppConfig } from '../config/config.schema';
+import { HARDWARE_CONFIG, HardwareConfig } from '../config/config.slices';
 import { I2cBus } from '../hardware/i2c-bus';
 import { SimulatedMegaind } from '../hardware/simulator/simulated-megaind';
 import type { CardFault } from '../hardware/simulator/simulated-megaind.types';
@@ -35,7 +34,7 @@ const plantSchema = z.strictObject({
 @MinRole('admin')
 export class SimulatorApiController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(HARDWARE_CONFIG.token) private readonly config: HardwareConfig,
     private readonly bus: I2cBus,
     private readonly clock: Clock,
   ) {}

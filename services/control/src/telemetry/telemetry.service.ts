@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { AuditRecord, Links } from '@cryopilot/protocol';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
-import { APP_CONFIG } from '../app/app.tokens';
 import { AuditLog } from '../audit/audit-log';
-import type { AppConfig } from '../config/config.schema';
+import { TELEMETRY_CONFIG, TelemetryConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
@@ -62,7 +61,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private lastAppendErrorLogMs = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TELEMETRY_CONFIG.token) private readonly config: TelemetryConfig,
     private readonly links: LinkRegistry,
     private readonly audit: AuditLog,
     private readonly card: MegaindCard,

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Trend } from '@cryopilot/protocol';
-import { APP_CONFIG } from '../app/app.tokens';
-import type { AppConfig } from '../config/config.schema';
+import { WEB_CONFIG, WebConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { TrendBuffer } from './trend-buffer';
 
@@ -15,7 +14,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
   private stopTicks: (() => void) | null = null;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(WEB_CONFIG.token) config: WebConfig,
     private readonly control: ControlView,
   ) {
     const samples = Math.ceil((config.trend.retainMinutes * 60_000) / config.samplePeriodMs);

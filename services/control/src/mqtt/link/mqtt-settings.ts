@@ -2,7 +2,7 @@ import type { Role } from '@cryopilot/protocol';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { join } from 'node:path';
-import type { AppConfig } from '../../config/config.schema';
+import type { MqttConfig } from '../../config/config.slices';
 import type { MqttConnectOptions } from './mqtt-connection';
 import { baseTopicFor } from '../publishing/mqtt-topics';
 
@@ -37,7 +37,7 @@ export interface MqttSettings {
   };
 }
 
-export function resolveMqttSettings(config: AppConfig): MqttSettings {
+export function resolveMqttSettings(config: MqttConfig): MqttSettings {
   const m = config.mqtt;
   const embedded = m.url ? null : { host: m.embeddedHost, port: m.embeddedPort };
   const url = m.url ?? `mqtt://${clientHostFor(m.embeddedHost)}:${m.embeddedPort}`;
