@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { I2cBus } from '../src/hardware/i2c-bus';
 import { ValveOutput } from '../src/hardware/valve-output';
 import { freePort } from './support/servers/local-server';
+import { startServiceProcess } from './support/service-process';
 import { eventually, startTestApp } from './support/test-app';
 
 const MAIN = resolve(__dirname, '../dist/main.js');
@@ -34,43 +35,20 @@ describe('shutdown during a fill', () => {
   });
 
   it('a real process stops on SIGTERM with the valve in the safe state', async () => {
-    if (!existsSync(MAIN))
-      throw new Error(`build the service first (npm run build): ${MAIN} missing`);
     const dir = mkdtempSync(join(tmpdir(), 'cryopilot-proc-'));
-    const configPath = join(dir, 'c.yaml');
-    writeFileSync(configPath, 'samplePeriodMs: 100\nsimulator: { initialLevelPct: 10 }\n');
-    const port = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        CRYOPILOT_CONFIG: configPath,
-        DATA_DIR: dir,
-        HTTP_PORT: String(port),
-        MQTT_EMBEDDED_PORT: String(await freePort()),
-        SIM_SPEED: '120',
-        ADMIN_PASSWORD: 'process-test-password',
-      },
+    const service = await startServiceProcess(dir, {
+      configYaml: 'samplePeriodMs: 100\nsimulator: { initialLevelPct: 10 }\n',
+      // O2 warm-up takes 60 s of plant time: 0.5 s at speed 120. Wait for the fill to start.
+      env: { SIM_SPEED: '120' },
     });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    // O2 warm-up takes 60 s of plant time: 0.5 s at speed 120. Wait for the fill to start.
-    await eventually(() => Promise.resolve(out.includes('control loop running')), 15_000);
-    const base = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'process-test-password' }),
-    });
-    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
     await eventually(async () => {
-      const res = await fetch(`${base}/api/state`, { headers: { cookie } });
+      const res = await service.get('/api/state');
       return ((await res.json()) as StateSnapshot).valve.open;
     });
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    await service.stop();
+    const { code } = await service.exited;
     rmSync(dir, { recursive: true, force: true });
-    expect(out).toContain('valve in safe state (shutdown (SIGTERM))');
+    expect(service.output()).toContain('valve in safe state (shutdown (SIGTERM))');
     expect(code === 0 || code === null).toBe(true);
   });
 

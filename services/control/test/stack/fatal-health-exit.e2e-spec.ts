@@ -2,61 +2,25 @@
  * Compose does not restart unhealthy containers: in production mode the service exits by
  * itself when the card stays unreachable, with the valve made safe first. A real process.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { freePort } from '../support/servers/local-server';
+import { join } from 'node:path';
+import { startServiceProcess } from '../support/service-process';
 import { eventually } from '../support/test-app';
-
-const MAIN = resolve(__dirname, '../../dist/main.js');
-const PASSWORD = 'production-test-password';
 
 jest.setTimeout(60_000);
 
+/** The built service in production mode (simulated HAT), exiting after `exitAfterDownS`. */
 async function startProduction(dir: string, exitAfterDownS: number) {
-  if (!existsSync(MAIN))
-    throw new Error(`build the service first (npm run build): ${MAIN} missing`);
-  const configPath = join(dir, 'c.yaml');
-  writeFileSync(
-    configPath,
-    `samplePeriodMs: 100\nhardware: { exitAfterDownS: ${exitAfterDownS} }\n`,
-  );
-  const port = await freePort();
-  const mqttPort = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      CRYOPILOT_CONFIG: configPath,
-      DATA_DIR: dir,
-      HTTP_PORT: String(port),
-      HARDWARE_DRIVER: 'simulated',
-      ADMIN_PASSWORD: PASSWORD,
-      MQTT_URL: '',
-      MQTT_EMBEDDED_PORT: String(mqttPort),
-      INFLUX_URL: '',
-    },
+  const service = await startServiceProcess(dir, {
+    configYaml: `samplePeriodMs: 100\nhardware: { exitAfterDownS: ${exitAfterDownS} }\n`,
+    env: { NODE_ENV: 'production' },
   });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  await eventually(() => Promise.resolve(out.includes('control loop running')), 15_000);
-  const base = `http://127.0.0.1:${port}`;
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const post = (path: string, body: unknown) =>
-    fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify(body),
-    });
-  return { child, exited, post, output: () => out, health: () => fetch(`${base}/api/health`) };
+  return {
+    ...service,
+    exited: service.exited.then(({ code }) => code),
+    health: () => fetch(`${service.base}/api/health`),
+  };
 }
 
 describe('fatal loss of health in production mode', () => {

@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { Component, computed, inject, signal, viewChild } from '@angular/core';
 import type { Setpoints } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
@@ -18,7 +19,7 @@ type Edits = Partial<Record<keyof Setpoints, string>>;
  */
 @Component({
   selector: 'app-setpoints-page',
-  imports: [ConfirmDialog],
+  imports: [ConfirmDialog, NgTemplateOutlet],
   template: `
     <form class="panel" (submit)="$event.preventDefault(); save()">
       <h1 class="panel-title">{{ i18n.t('setpoints.title') }}</h1>
@@ -31,16 +32,9 @@ type Edits = Partial<Record<keyof Setpoints, string>>;
             <legend>{{ i18n.t(group.title) }}</legend>
             <div class="grid">
               @for (field of group.fields; track field.key) {
-                <label class="field">
-                  <span>{{ field.key }} ({{ field.unit }})</span>
-                  <input
-                    type="number"
-                    [name]="field.key"
-                    [step]="field.step"
-                    [value]="edited()[field.key] ?? current[field.key]"
-                    (input)="edit(edited, field.key, $any($event.target).value)"
-                  />
-                </label>
+                <ng-container
+                  *ngTemplateOutlet="input; context: { field, edits: edited, current }"
+                />
               }
             </div>
           </fieldset>
@@ -59,16 +53,9 @@ type Edits = Partial<Record<keyof Setpoints, string>>;
         <fieldset [disabled]="!canEdit()">
           <div class="grid">
             @for (field of tripFields; track field.key) {
-              <label class="field">
-                <span>{{ field.key }} ({{ field.unit }})</span>
-                <input
-                  type="number"
-                  [name]="field.key"
-                  [step]="field.step"
-                  [value]="tripEdits()[field.key] ?? current[field.key]"
-                  (input)="edit(tripEdits, field.key, $any($event.target).value)"
-                />
-              </label>
+              <ng-container
+                *ngTemplateOutlet="input; context: { field, edits: tripEdits, current }"
+              />
             }
           </div>
         </fieldset>
@@ -78,6 +65,20 @@ type Edits = Partial<Record<keyof Setpoints, string>>;
         {{ i18n.t('setpoints.trips.change') }}
       </button>
     </form>
+
+    <!-- One numeric field: the edited text if any, else the service's current value. -->
+    <ng-template #input let-field="field" let-edits="edits" let-current="current">
+      <label class="field">
+        <span>{{ field.key }} ({{ field.unit }})</span>
+        <input
+          type="number"
+          [name]="field.key"
+          [step]="field.step"
+          [value]="edits()[field.key] ?? current[field.key]"
+          (input)="edit(edits, field.key, $any($event.target).value)"
+        />
+      </label>
+    </ng-template>
 
     <app-confirm-dialog
       [title]="i18n.t('setpoints.trips.confirmTitle')"
