@@ -80,7 +80,8 @@ export class ContainerServer {
     if (!this.container || !this.running) return;
     const { getContainerRuntimeClient } = await import('testcontainers');
     const client = (await getContainerRuntimeClient()).container;
-    await client.stop(client.getById(this.container.getId()), { timeout: 5 });
+    // Testcontainers takes milliseconds (and rounds to seconds for the engine).
+    await client.stop(client.getById(this.container.getId()), { timeout: 5000 });
     this.running = false;
   }
 
@@ -109,7 +110,7 @@ export class ContainerServer {
     const container = this.container;
     this.container = null;
     this.running = false;
-    await container?.stop({ timeout: 2, remove: true, removeVolumes: true });
+    await container?.stop({ timeout: 2000, remove: true, removeVolumes: true });
   }
 
   private async follow(): Promise<void> {

@@ -79,7 +79,7 @@ export function testLabels(): Record<string, string> {
  * printed, and appended to test-artifacts/test-servers.jsonl (summed up by run-tests.mjs).
  */
 export function reportServer(what: string, kind: string): void {
-  const testPath = (expect.getState().testPath as string | undefined) ?? 'unknown';
+  const testPath = expect.getState().testPath ?? 'unknown';
   const file = relative(ROOT, testPath);
   console.log(`test server: ${what} → ${kind} (${file})`);
   try {
