@@ -205,9 +205,7 @@ describe('docker-compose.yml', () => {
     // pulls the control image too.
     expect(/^up:[^\n]*\n((?:\t[^\n]*\n)+)/m.exec(make)![1]).not.toContain('--build');
     expect(/^up-local:[^\n]*\n((?:\t[^\n]*\n)+)/m.exec(make)![1]).toContain('build control');
-    expect(/^update:[^\n]*\n((?:\t[^\n]*\n)+)/m.exec(make)![1]).not.toContain(
-      '--ignore-buildable',
-    );
+    expect(/^update:[^\n]*\n((?:\t[^\n]*\n)+)/m.exec(make)![1]).not.toContain('--ignore-buildable');
   });
 
   it('gives the control service the I2C device, the host i2c group and production mode', () => {

@@ -181,17 +181,61 @@ export class Stack {
     }
     const doc = new Document({ services });
     if (COMPOSE_V2) {
-      // Compose v2 appends sequences: drop the Pi's device and group outright.
-      for (const key of ['devices', 'group_add']) {
-        doc.setIn(['services', 'control', key], doc.createNode([]));
-        (doc.getIn(['services', 'control', key], true) as { tag?: string }).tag = '!reset';
-      }
+      // Compose v2 appends sequences: drop the Pi's device, group and published ports (host
+      // networking publishes nothing) outright.
+      const reset = (service: string, key: string) => {
+        doc.setIn(['services', service, key], doc.createNode([]));
+        (doc.getIn(['services', service, key], true) as { tag?: string }).tag = '!reset';
+      };
+      for (const key of ['devices', 'group_add', 'ports']) reset('control', key);
+      for (const service of ['mosquitto', 'grafana']) reset(service, 'ports');
     }
     writeFileSync(this.override, doc.toString());
+    if (!COMPOSE_V2) this.writeV1Wrapper();
+  }
+
+  /**
+   * Compose v1 cannot take a published port off a service in an override (lists are merged),
+   * and podman refuses published ports with host networking. The wrapper renders the project's
+   * file plus the override with the current .env (`docker-compose config`), takes the ports
+   * (and, here, Grafana) out of the result, and runs docker-compose on that.
+   */
+  private writeV1Wrapper(): void {
+    const render = join(this.dir, 'render.cjs');
+    writeFileSync(
+      render,
+      [
+        `const { parse, stringify } = require(${JSON.stringify(require.resolve('yaml'))});`,
+        "const fs = require('node:fs');",
+        'const doc = parse(fs.readFileSync(0, "utf8"));',
+        `for (const name of ${JSON.stringify(WITH_GRAFANA ? [] : ['grafana'])}) delete doc.services[name];`,
+        'for (const s of Object.values(doc.services)) delete s.ports;',
+        'process.stdout.write(stringify(doc));',
+        '',
+      ].join('\n'),
+    );
+    const [cmd, ...rest] = COMPOSE;
+    const base = [cmd, ...rest, '-p', this.project, '--project-directory', this.install];
+    const q = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    writeFileSync(
+      join(this.dir, 'compose.sh'),
+      [
+        '#!/bin/sh',
+        'set -e',
+        'rendered="$(mktemp /tmp/cryopilot-stack-compose.XXXXXX)"',
+        'trap \'rm -f "$rendered"\' EXIT',
+        `cd ${q(this.install)}`,
+        `${[...base, '-f', 'docker-compose.yml', '-f', this.override].map(q).join(' ')} config | node ${q(render)} >"$rendered"`,
+        `${base.map(q).join(' ')} -f "$rendered" "$@"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
   }
 
   /** The Compose command line for this project (as Make gets it in COMPOSE). */
   composeArgs(): string[] {
+    if (!COMPOSE_V2) return [join(this.dir, 'compose.sh')];
     return [...COMPOSE, '-p', this.project, '-f', 'docker-compose.yml', '-f', this.override];
   }
 
@@ -208,7 +252,7 @@ export class Stack {
   }
 
   /** `make <target>` in the checkout, as root (`sudo make`) or as its owner. */
-  make(target: string, asUser: boolean, vars: Record<string, string> = {}): Run {
+  make(target: string, asUser: boolean, vars: Record<string, string> = {}, timeout = 300_000): Run {
     const args = [
       '-C',
       this.install,
@@ -218,11 +262,19 @@ export class Stack {
       ...Object.entries(vars).map(([k, v]) => `${k}=${v}`),
     ];
     const env = { ...process.env, HOME: this.dir };
-    if (!asUser)
+    if (!asUser) {
       return run('make', args, {
         env: { ...env, SUDO_UID: String(USER_UID), SUDO_GID: String(USER_UID) },
+        timeout,
       });
-    return run('setpriv', [...userPriv(), 'make', ...args], { env });
+    }
+    return run('setpriv', [...userPriv(), 'make', ...args], { env, timeout });
+  }
+
+  /** What a service's container logged since `since` (ISO time). */
+  logsSince(service: string, since: string): string {
+    const r = run(ENGINE, ['logs', '--since', since, this.container(service)]);
+    return `${r.stdout}${r.stderr}`;
   }
 
   /** The container id of a service. */
@@ -252,8 +304,15 @@ export class Stack {
     return `${r.stdout}${r.stderr}`;
   }
 
+  /** Stops and removes the project's containers and volumes (by label if Compose cannot). */
   down(): void {
     this.compose(['down', '-v', '--remove-orphans', '-t', '5'], { timeout: 120_000 });
+    const label = `label=com.docker.compose.project=${this.project}`;
+    const left = run(ENGINE, ['ps', '-aq', '--filter', label]).stdout.split('\n').filter(Boolean);
+    if (left.length > 0) run(ENGINE, ['rm', '-f', ...left]);
+    const volumes = run(ENGINE, ['volume', 'ls', '-q', '--filter', label]).stdout;
+    const names = volumes.split('\n').filter(Boolean);
+    if (names.length > 0) run(ENGINE, ['volume', 'rm', '-f', ...names]);
   }
 }
 
