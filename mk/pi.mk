@@ -31,8 +31,10 @@ down: ## Pi: stop the stack (data volumes are kept)
 logs: ## Pi: follow the logs of every service
 	$(COMPOSE) logs -f --tail=200
 
-# BACKUP_INFLUXDB=0 leaves InfluxDB out (a stack whose `influxdb` service is not InfluxDB 2,
-# e.g. the stack test's local stand-in).
+# The control service's data is archived live (setpoints, users, audit, latched alarms, the
+# outboxes still waiting for the broker or the database); a file that grew meanwhile is kept as
+# read (tar's status 1). BACKUP_INFLUXDB=0 leaves InfluxDB out (a stack whose `influxdb`
+# service is not InfluxDB 2, e.g. the stack test's local stand-in).
 BACKUP_INFLUXDB ?= 1
 
 backup: ## Pi: InfluxDB, the control service's data, .env and configs into ./backups/<timestamp>
@@ -41,7 +43,8 @@ backup: ## Pi: InfluxDB, the control service's data, .env and configs into ./bac
 	if [ "$(BACKUP_INFLUXDB)" = 1 ]; then \
 	  $(COMPOSE) exec -T influxdb sh -c "influx backup /backups/$$stamp/influxdb && chown -R $$(id -u):$$(id -g) /backups/$$stamp/influxdb"; \
 	fi; \
-	$(COMPOSE) exec -T control tar -C /data -czf - . > $$dir/control-data.tar.gz; \
+	$(COMPOSE) exec -T control sh -c 'tar -C /data --warning=no-file-changed -czf - . || [ $$? -eq 1 ]' \
+	  > $$dir/control-data.tar.gz; \
 	tar -czf $$dir/config.tar.gz .env mosquitto/config/acl \
 	  mosquitto/config/mosquitto.conf influxdb grafana; \
 	echo "backup in $$dir (contains secrets: keep it private, copy it off the Pi)"

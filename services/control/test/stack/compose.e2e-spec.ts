@@ -270,9 +270,44 @@ describe('.github/workflows', () => {
 
   it('lint, tests, the Testcontainers job, browser tests (in .ci/run) and the multi-arch image', () => {
     const ci = parse(read('.github/workflows/ci.yml'));
-    expect(Object.keys(ci.jobs).sort()).toEqual(['image', 'integration-influxdb2', 'lint', 'test']);
+    expect(Object.keys(ci.jobs).sort()).toEqual(['containers', 'image', 'lint', 'test']);
     const text = read('.github/workflows/ci.yml');
     expect(text).toContain('platforms: linux/arm64,linux/amd64');
     expect(text).toContain('bash .ci/run');
+  });
+
+  it('publishes the image to GHCR on main and tags, with packages: write in that job only', () => {
+    const ci = parse(read('.github/workflows/ci.yml')) as {
+      on: { push: { branches: string[]; tags: string[] } };
+      jobs: Record<
+        string,
+        { permissions: Record<string, string>; steps: { with?: Record<string, unknown> }[] }
+      >;
+    };
+    expect(ci.on.push.branches).toEqual(['main']);
+    expect(ci.on.push.tags).toEqual(['v*']);
+    for (const [name, job] of Object.entries(ci.jobs)) {
+      expect(`${name}: ${job.permissions.packages ?? 'none'}`).toBe(
+        name === 'image' ? 'image: write' : `${name}: none`,
+      );
+    }
+    const build = ci.jobs.image.steps.find((s) => s.with?.platforms)!;
+    expect(String(build.with!.push)).toContain("== 'true'");
+    expect(String(build.with!.tags)).toContain('steps.meta.outputs.tags');
+    expect(read('.github/workflows/ci.yml')).toContain('ghcr.io/${OWNER,,}/cryopilot-control');
+  });
+
+  it('installs with npm ci, runs the suite on Node 24 (the image) and the container tests on real images', () => {
+    const text = read('.github/workflows/ci.yml');
+    expect(text).not.toMatch(/npm install\b/);
+    const ci = parse(text) as {
+      jobs: Record<
+        string,
+        { strategy?: { matrix: { node: number[] } }; env?: Record<string, string> }
+      >;
+    };
+    expect(ci.jobs.test.strategy!.matrix.node).toContain(24);
+    expect(ci.jobs.containers.env!.CRYOPILOT_TEST_SERVERS).toBe('container');
+    expect(text).toContain('services/control/test/stack/pi-stack');
   });
 });

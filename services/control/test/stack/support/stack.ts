@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Document } from 'yaml';
 import { freePort } from '../../support/servers/local-server';
-import { ROOT } from '../../support/servers/engine';
+import { ROOT, testLabels } from '../../support/servers/engine';
 import { COMPOSE, COMPOSE_V2, ENGINE, engine, healthy, run, Run } from './engine-cli';
 
 /** The unprivileged owner of the installation (a Pi's `pi` user, in the engine's group). */
@@ -124,6 +124,8 @@ export class Stack {
     const host = {
       network_mode: 'host',
       extra_hosts: ['mosquitto:127.0.0.1', 'influxdb:127.0.0.1'],
+      // .ci/run removes what a crashed run leaves, by this label.
+      labels: testLabels(),
     };
     const services: Record<string, Record<string, unknown>> = {
       mosquitto: {
@@ -179,7 +181,12 @@ export class Stack {
         },
       };
     }
-    const doc = new Document({ services });
+    const volumes = Object.fromEntries(
+      ['mosquitto-data', 'influxdb-data', 'influxdb-config', 'grafana-data', 'control-data'].map(
+        (v) => [v, { labels: testLabels() }],
+      ),
+    );
+    const doc = new Document({ services, volumes });
     if (COMPOSE_V2) {
       // Compose v2 appends sequences: drop the Pi's device, group and published ports (host
       // networking publishes nothing) outright.
@@ -249,6 +256,20 @@ export class Stack {
     const r = this.compose(args, options);
     if (r.status !== 0) throw new Error(`compose ${args.join(' ')}:\n${r.stderr}${r.stdout}`);
     return r.stdout;
+  }
+
+  /** Like `composeOk`, without blocking the test's event loop (pollers keep running). */
+  composeAsync(args: string[]): Promise<string> {
+    const [cmd, ...rest] = this.composeArgs();
+    return new Promise((resolve, reject) => {
+      execFile(
+        cmd,
+        [...rest, ...args],
+        { cwd: this.install, timeout: 300_000 },
+        (error, out, err) =>
+          error ? reject(new Error(`compose ${args.join(' ')}: ${err}${out}`)) : resolve(out),
+      );
+    });
   }
 
   /** `make <target>` in the checkout, as root (`sudo make`) or as its owner. */
