@@ -146,10 +146,16 @@ function connect(options: mqtt.IClientOptions & { tls?: boolean } = {}): Promise
       ...rest,
     });
     clients.push(client);
-    client.once('connect', () => ok(client));
-    client.once('error', (e) => {
+    const refused = (e: Error) => {
       client.end(true);
       fail(e);
+    };
+    client.once('error', refused);
+    // Connected: later errors (a broker restart) are the client's to reconnect from.
+    client.once('connect', () => {
+      client.off('error', refused);
+      client.on('error', () => undefined);
+      ok(client);
     });
   });
 }
