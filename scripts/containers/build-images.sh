@@ -102,7 +102,10 @@ build() {
   log "$name: built in $((SECONDS - started)) s"
 }
 
+BASE_READY=''
 build_base() {
+  [ -z "$BASE_READY" ] || return 0
+  BASE_READY=1
   if podman image exists "$CRYOPILOT_BASE_IMAGE"; then
     log "base: $CRYOPILOT_BASE_IMAGE exists"
     return
