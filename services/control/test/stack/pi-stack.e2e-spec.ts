@@ -339,8 +339,9 @@ maybe('the Pi stack (docker-compose.yml, Makefile, pi-setup.sh)', () => {
         await sleep(3000);
         await stack.composeAsync(['start', service]);
         event(`started ${service}`);
+        // Asynchronously: a blocked event loop would time the poller's requests out.
         await waitFor(
-          () => stack.allHealthy([service]),
+          () => stack.allHealthyAsync([service]),
           120_000,
           () => stack.logs(service),
         );

@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { execFile, spawnSync, SpawnSyncOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 /**
@@ -81,6 +81,19 @@ export function healthy(container: string): boolean {
   if (ENGINE === 'podman') return run('podman', ['healthcheck', 'run', container]).status === 0;
   const status = run('docker', ['inspect', '--format', '{{.State.Health.Status}}', container]);
   return status.stdout.trim() === 'healthy';
+}
+
+/** Like `healthy`, without blocking the event loop (for tests that poll meanwhile). */
+export function healthyAsync(container: string): Promise<boolean> {
+  const args =
+    ENGINE === 'podman'
+      ? ['healthcheck', 'run', container]
+      : ['inspect', '--format', '{{.State.Health.Status}}', container];
+  return new Promise((resolve) => {
+    execFile(ENGINE, args, { timeout: 60_000 }, (error, stdout) =>
+      resolve(ENGINE === 'podman' ? !error : String(stdout).trim() === 'healthy'),
+    );
+  });
 }
 
 /** Waits until `check()` holds (polled), or throws `message()` after `timeoutMs`. */

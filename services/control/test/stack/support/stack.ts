@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { Document } from 'yaml';
 import { freePort } from '../../support/servers/local-server';
 import { ROOT, testLabels } from '../../support/servers/engine';
-import { COMPOSE, COMPOSE_V2, ENGINE, engine, healthy, run, Run } from './engine-cli';
+import { COMPOSE, COMPOSE_V2, ENGINE, engine, healthy, healthyAsync, run, Run } from './engine-cli';
 
 /** The unprivileged owner of the installation (a Pi's `pi` user, in the engine's group). */
 export const USER_UID = Number(process.env.STACK_USER_UID ?? 4242);
@@ -301,6 +301,15 @@ export class Stack {
   /** The container id of a service. */
   container(service: string): string {
     return this.composeOk(['ps', '-q', service]).trim();
+  }
+
+  /** `allHealthy` without blocking the event loop. */
+  async allHealthyAsync(services: string[]): Promise<boolean> {
+    for (const service of services) {
+      const id = (await this.composeAsync(['ps', '-q', service])).trim();
+      if (id === '' || !(await healthyAsync(id))) return false;
+    }
+    return true;
   }
 
   /** Whether every given service's HEALTHCHECK passes. */
