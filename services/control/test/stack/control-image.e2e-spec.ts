@@ -122,7 +122,7 @@ maybe('the control image', () => {
       const history = engine(['history', '--format', '{{.Size}}\t{{.CreatedBy}}', image]);
       console.log(`control image ${image}: ${(size / 1e6).toFixed(0)} MB\n${history}`);
     } finally {
-      run(ENGINE, ['rm', '-f', name]);
+      run(ENGINE, ['rm', '-f', '-v', name]);
     }
   });
 });

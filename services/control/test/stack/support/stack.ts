@@ -339,7 +339,7 @@ export class Stack {
     this.compose(['down', '-v', '--remove-orphans', '-t', '5'], { timeout: 120_000 });
     const label = `label=com.docker.compose.project=${this.project}`;
     const left = run(ENGINE, ['ps', '-aq', '--filter', label]).stdout.split('\n').filter(Boolean);
-    if (left.length > 0) run(ENGINE, ['rm', '-f', ...left]);
+    if (left.length > 0) run(ENGINE, ['rm', '-f', '-v', ...left]);
     const volumes = run(ENGINE, ['volume', 'ls', '-q', '--filter', label]).stdout;
     const names = volumes.split('\n').filter(Boolean);
     if (names.length > 0) run(ENGINE, ['volume', 'rm', '-f', ...names]);
