@@ -21,7 +21,7 @@ test-alert: ## Pi: send a test notification through Grafana to every alert desti
 
 # Runs before `make up` (pi.mk): a contact point missing after an update is generated again
 # from .env, and a stack without any alert destination is said out loud.
-up: alert-destination-check
+up up-local: alert-destination-check
 alert-destination-check:
 	@if [ -f .env ]; then \
 	  if [ ! -f grafana/provisioning/alerting/contact-points.yaml ] || \

@@ -4,15 +4,21 @@
 #  2. fills every empty secret in .env with a new random value (existing values are kept, so
 #     running it again changes nothing that works);
 #  3. asks where alerts go and writes Grafana's contact point (scripts/setup-alerts.sh);
-#  4. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env.
+#  4. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env;
+#  5. gives every file the broker reads to the broker's user, and the rest to the installing
+#     user (see "Ownership" below).
 # No default password anywhere: a stack without `make setup` refuses to start (${VAR:?}).
 #
-# ENV_FILE, ENV_EXAMPLE, PASSWD_FILE and CONTACT_POINTS_FILE override the paths (tests).
+# ENV_FILE, ENV_EXAMPLE, PASSWD_FILE, CONTACT_POINTS_FILE, CERTS_DIR and BACKUP_DIR override the
+# paths (tests); BROKER_UID the broker's user id (1883 in the eclipse-mosquitto image).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ENV_FILE="${ENV_FILE:-$ROOT/.env}"
 ENV_EXAMPLE="${ENV_EXAMPLE:-$ROOT/.env.example}"
 PASSWD_FILE="${PASSWD_FILE:-$ROOT/mosquitto/config/passwd}"
+CERTS_DIR="${CERTS_DIR:-$ROOT/mosquitto/certs}"
+BACKUP_DIR="${BACKUP_DIR:-$ROOT/backups}"
+BROKER_UID="${BROKER_UID:-1883}"
 MOSQUITTO_IMAGE="${MOSQUITTO_IMAGE:-eclipse-mosquitto:2.0.22}"
 
 # Every secret of the stack; each gets 48 random hex characters.
@@ -104,3 +110,36 @@ fi
 mv "$plain" "$PASSWD_FILE"
 trap - EXIT
 echo "wrote $PASSWD_FILE (users cryopilot, reader, healthcheck)"
+
+# ---- Ownership (by construction, not by the broker's entrypoint) ----
+# The broker starts as root and drops to uid $BROKER_UID before it reads passwd, acl and its
+# TLS key — also when it re-reads them on SIGHUP. The image's entrypoint chowns /mosquitto only
+# at container start (and not the read-only certs mount), so what `sudo make setup` writes must
+# already be the broker's, or a password reset plus SIGHUP locks every client out
+# ("Unable to open pwfile"). What the installing user reads (.env for `docker compose`,
+# backups/ for `make backup`) goes back to that user (SUDO_UID under sudo).
+owner_uid="${SUDO_UID:-$(id -u)}"
+owner_gid="${SUDO_GID:-$(id -g)}"
+mkdir -p "$BACKUP_DIR"
+if [ "$(id -u)" = 0 ]; then
+  chown "$BROKER_UID:$BROKER_UID" "$PASSWD_FILE"
+  chmod 600 "$PASSWD_FILE"
+  chown "$owner_uid:$owner_gid" "$ENV_FILE" "$BACKUP_DIR"
+  if [ -f "$CERTS_DIR/server.key" ]; then
+    chown "$BROKER_UID:$BROKER_UID" "$CERTS_DIR/server.key"
+    chmod 600 "$CERTS_DIR/server.key"
+    for crt in "$CERTS_DIR"/*.crt; do [ -f "$crt" ] && chmod 644 "$crt"; done
+    chmod 755 "$CERTS_DIR"
+    echo "TLS: $CERTS_DIR/server.key belongs to the broker (uid $BROKER_UID, 0600), certificates 0644"
+  fi
+else
+  # Not root: only possible before the broker's first start (then the config folder is
+  # still the user's); the entrypoint hands passwd to the broker when the container starts.
+  if [ -f "$CERTS_DIR/server.key" ] && [ "$(stat -c %u "$CERTS_DIR/server.key")" != "$BROKER_UID" ]; then
+    echo "TLS: $CERTS_DIR/server.key must belong to the broker (uid $BROKER_UID): run 'sudo make setup'" >&2
+    exit 1
+  fi
+fi
+if [ -f "$CERTS_DIR/ca.key" ]; then
+  echo "warning: $CERTS_DIR/ca.key is the CA's private key: move it off the Pi" >&2
+fi

@@ -3,11 +3,14 @@
 // With arguments (a Jest subset, e.g. `make test-only ARGS=hazards`) only Jest runs.
 // The exit code is non-zero when either runner failed.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 mkdirSync('test-artifacts', { recursive: true });
 const jestArgs = process.argv.slice(2);
+// Which real server each test file ran against (test/support/servers/engine.ts appends).
+const serversLog = resolve('test-artifacts/test-servers.jsonl');
+rmSync(serversLog, { force: true });
 
 /** Runs a command and reads its Jest-format JSON results (Vitest writes the same fields). */
 function run(name, command, args, resultsFile, cwd) {
@@ -59,6 +62,16 @@ if (jestArgs.length === 0) {
       'angular-ui',
     ),
   );
+}
+
+if (existsSync(serversLog)) {
+  const kinds = new Map();
+  for (const line of readFileSync(serversLog, 'utf8').split('\n').filter(Boolean)) {
+    const { what, kind } = JSON.parse(line);
+    kinds.set(`${what} → ${kind}`, (kinds.get(`${what} → ${kind}`) ?? 0) + 1);
+  }
+  console.log('test servers (test files):');
+  for (const [k, n] of [...kinds].sort()) console.log(`  ${k} ×${n}`);
 }
 
 const sum = (key) => results.reduce((n, r) => n + r[key], 0);

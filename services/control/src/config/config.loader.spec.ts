@@ -146,6 +146,13 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain('cannot read (ENOENT)');
   });
 
+  it('HTTP_HOST sets the listen address (default: every interface)', () => {
+    expect(withYaml('')().http.host).toBe('0.0.0.0');
+    expect(withYaml('http: { host: 0.0.0.0 }', { HTTP_HOST: '127.0.0.1' })().http.host).toBe(
+      '127.0.0.1',
+    );
+  });
+
   it('rejects a non-integer HTTP_PORT', () => {
     expect(problemsOf(withYaml('', { HTTP_PORT: '80.5' }))).toContain(
       'env HTTP_PORT: must be an integer (got "80.5")',

@@ -37,6 +37,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'DEVICE_ID', path: ['deviceId'], expected: 'must be text', parse: string },
   { name: 'DATA_DIR', path: ['dataDir'], expected: 'must be a path', parse: string },
   int('HTTP_PORT', ['http', 'port']),
+  text('HTTP_HOST', ['http', 'host']),
   int('SAMPLE_PERIOD_MS', ['samplePeriodMs']),
   {
     name: 'HARDWARE_DRIVER',

@@ -16,6 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt, { MqttClient } from 'mqtt';
+import { reportServer } from '../support/servers/engine';
 import { freePort, LocalServer } from '../support/servers/local-server';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -48,6 +49,8 @@ beforeAll(async () => {
       ENV_FILE: join(dir, '.env'),
       ENV_EXAMPLE: join(ROOT, '.env.example'),
       PASSWD_FILE: join(dir, 'passwd'),
+      CERTS_DIR: join(dir, 'certs'),
+      BACKUP_DIR: join(dir, 'backups'),
     },
     encoding: 'utf8',
   });
@@ -74,6 +77,9 @@ beforeAll(async () => {
       }),
   });
   await broker.start();
+  // The binary on purpose: the provisioned file with its paths moved to a temp folder (the
+  // same file runs in the broker container in pi-stack.e2e-spec.ts).
+  reportServer('mosquitto (provisioned config)', 'binary:mosquitto');
 }, 30_000);
 
 afterAll(async () => {

@@ -3,6 +3,8 @@ import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { ContainerServer } from './container-server';
+import { reportServer, serverMode, testImage } from './engine';
 import { freePort, LocalServer } from './local-server';
 
 /** A real Mosquitto for a test file. */
@@ -10,8 +12,8 @@ export interface TestBroker {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Where it came from: `MQTT_TEST_URL`, a Testcontainers container, or the local binary. */
-  readonly source: 'env' | 'container' | 'local';
+  /** What it is: `url` (`MQTT_TEST_URL`), `container:<image>` or `binary:<path>`. */
+  readonly kind: string;
   /** Stops the broker (an outage); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -36,19 +38,26 @@ export interface MosquittoOptions {
   readonly persistence?: boolean;
 }
 
-const IMAGE = 'eclipse-mosquitto:2.0';
+/**
+ * The Mosquitto image: `MOSQUITTO_TEST_IMAGE` (.ci/run: the local Debian stand-in), else the
+ * one docker-compose.yml pins (eclipse-mosquitto, pulled where a registry is reachable).
+ */
+export const mosquittoImage = (): string => testImage('MOSQUITTO_TEST_IMAGE', 'mosquitto');
 
 /**
  * A real Mosquitto, in this order: `MQTT_TEST_URL` (only for tests that need neither users
- * nor outages) → a Testcontainers `eclipse-mosquitto:2.0` container when a Docker engine is
- * reachable → the local `mosquitto` binary (Debian package `mosquitto`) on a free loopback
- * port with a generated config. A missing binary fails the test naming the package.
+ * nor outages) → a Testcontainers container of {@link mosquittoImage} on the host network when
+ * a container engine answers → the local `mosquitto` binary (Debian package `mosquitto`), both
+ * on a free loopback port with a generated config. The choice is reported for every test file.
  */
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
   const envUrl = process.env.MQTT_TEST_URL;
-  if (envUrl && !options.controllable && !options.users) return environmentBroker(envUrl);
-  if (await dockerAvailable()) return containerBroker(options);
-  return localBroker(options);
+  let broker: TestBroker;
+  if (envUrl && !options.controllable && !options.users) broker = environmentBroker(envUrl);
+  else if ((await serverMode('mosquitto')) === 'container') broker = await containerBroker(options);
+  else broker = await localBroker(options);
+  reportServer('mosquitto', broker.kind);
+  return broker;
 }
 
 /**
@@ -105,8 +114,9 @@ async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
   for (const file of authFiles(options)) {
     writeFileSync(join(dir, file.name), file.content, { mode: 0o600 });
   }
+  const binary = mosquittoBinary();
   const server = new LocalServer({
-    command: mosquittoBinary(),
+    command: binary,
     args: ['-c', join(dir, 'mosquitto.conf')],
     aptPackage: 'mosquitto',
     isReady: () => portOpen('127.0.0.1', port),
@@ -116,7 +126,7 @@ async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
     url: `mqtt://127.0.0.1:${port}`,
     host: '127.0.0.1',
     port,
-    source: 'local',
+    kind: `binary:${binary}`,
     stop: () => server.stop(),
     start: () => server.start(),
     restart: () => server.restart(),
@@ -129,57 +139,37 @@ async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
 }
 
 async function containerBroker(options: MosquittoOptions): Promise<TestBroker> {
-  const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
   const port = await freePort();
   const dir = '/mosquitto/config';
-  const files = [
-    {
-      content: configText('listener 1883', dir, '/mosquitto/data', options),
-      target: `${dir}/mosquitto.conf`,
-    },
-    // The image's entrypoint hands /mosquitto to its broker user before starting it.
-    ...authFiles(options).map((f) => ({
-      content: f.content,
-      target: `${dir}/${f.name}`,
-      mode: 0o700,
-    })),
-  ];
-  // A fixed host port, so that the service reconnects to the same address after an outage.
-  const container = await new GenericContainer(IMAGE)
-    .withExposedPorts({ container: 1883, host: port })
-    .withCopyContentToContainer(files)
-    .withWaitStrategy(Wait.forLogMessage(/mosquitto version .* running/))
-    .start();
-  const host = container.getHost();
-  // Stop and start the same container (its data volume, hence persistence, is kept).
-  const client = (await getContainerRuntimeClient()).container;
-  const handle = client.getById(container.getId());
-  let running = true;
-  const stop = async () => {
-    if (running) await client.stop(handle, { timeout: 5 });
-    running = false;
-  };
-  const start = async () => {
-    if (!running) await client.start(handle);
-    running = true;
-    await waitForPort(host, port);
-  };
+  const server = new ContainerServer({
+    what: 'mosquitto',
+    image: mosquittoImage(),
+    files: [
+      {
+        content: configText(`listener ${port} 127.0.0.1`, dir, '/mosquitto/data', options),
+        target: `${dir}/mosquitto.conf`,
+      },
+      // The image's entrypoint hands /mosquitto to its broker user (uid 1883) before the
+      // broker starts as root and drops to that user.
+      ...authFiles(options).map((f) => ({
+        content: f.content,
+        target: `${dir}/${f.name}`,
+        mode: 0o600,
+      })),
+    ],
+    isReady: () => portOpen('127.0.0.1', port),
+  });
+  await server.start();
   return {
-    url: `mqtt://${host}:${port}`,
-    host,
+    url: `mqtt://127.0.0.1:${port}`,
+    host: '127.0.0.1',
     port,
-    source: 'container',
-    stop,
-    start,
-    restart: async () => {
-      await stop();
-      await start();
-    },
-    close: async () => {
-      await start();
-      await container.stop();
-    },
-    log: () => `(container ${IMAGE}; see docker logs)`,
+    kind: server.kind,
+    stop: () => server.stop(),
+    start: () => server.start(),
+    restart: () => server.restart(),
+    close: () => server.close(),
+    log: () => server.log,
   };
 }
 
@@ -191,24 +181,13 @@ function environmentBroker(url: string): TestBroker {
     url,
     host: parsed.hostname,
     port: Number(parsed.port || 1883),
-    source: 'env',
+    kind: 'url',
     stop: refuse,
     start: refuse,
     restart: refuse,
     close: () => Promise.resolve(),
     log: () => `(external broker ${url})`,
   };
-}
-
-async function dockerAvailable(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    // No Docker engine (the usual case on these machines): use the local binary instead.
-    return false;
-  }
 }
 
 /** `mosquitto` from PATH, or Debian's /usr/sbin (often not on a normal user's PATH). */
@@ -223,14 +202,6 @@ function mosquittoBinary(): string {
     }
   }
   return 'mosquitto'; // spawning fails with "apt-get install mosquitto"
-}
-
-async function waitForPort(host: string, port: number): Promise<void> {
-  const end = Date.now() + 15_000;
-  while (!(await portOpen(host, port))) {
-    if (Date.now() > end) throw new Error(`broker not listening on ${host}:${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function portOpen(host: string, port: number): Promise<boolean> {

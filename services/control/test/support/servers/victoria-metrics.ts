@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ContainerServer } from './container-server';
+import { reportServer, serverMode, testImage } from './engine';
 import { freePort, LocalServer } from './local-server';
 
 /** One series as `/api/v1/export` returns it. */
@@ -11,38 +13,58 @@ export interface ExportedSeries {
 }
 
 /**
- * Debian's `victoria-metrics` on a free loopback port, with its data in a temp directory that
- * survives `stop()`/`start()` (an outage). It accepts InfluxDB line protocol on
- * `/api/v2/write` (the path the InfluxDB client uses); metric names are
+ * VictoriaMetrics on a free loopback port: a container of `VICTORIA_METRICS_TEST_IMAGE` (the
+ * upstream image by default; .ci/run: the local Debian stand-in) when a container engine
+ * answers, else Debian's `victoria-metrics` binary. Its data survives `stop()`/`start()` (an
+ * outage): in the container's file system, or in a temp directory. It accepts InfluxDB line
+ * protocol on `/api/v2/write` (the path the InfluxDB client uses); metric names are
  * `<measurement>_<field>`, string fields are not stored, booleans become 0/1.
  */
 export class VictoriaMetricsServer {
   private constructor(
-    private readonly server: LocalServer,
+    private readonly server: LocalServer | ContainerServer,
     readonly url: string,
-    private readonly dataDir: string,
+    /** `container:<image>` or `binary:victoria-metrics`. */
+    readonly kind: string,
+    private readonly dataDir: string | null,
   ) {}
 
   static async start(): Promise<VictoriaMetricsServer> {
     const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-vm-'));
     const url = `http://127.0.0.1:${port}`;
-    const server = new LocalServer({
-      command: 'victoria-metrics',
-      aptPackage: 'victoria-metrics',
-      args: [
-        `-httpListenAddr=127.0.0.1:${port}`,
-        `-storageDataPath=${dataDir}`,
-        // Old timestamps (a replay after an outage) and fresh data must both be accepted
-        // and readable at once.
-        '-retentionPeriod=100y',
-        '-search.latencyOffset=0s',
-        '-loggerLevel=ERROR',
-      ],
-      isReady: async () => (await fetch(`${url}/health`)).ok,
-    });
-    await server.start();
-    return new VictoriaMetricsServer(server, url, dataDir);
+    const isReady = async () => (await fetch(`${url}/health`)).ok;
+    const flags = (dataDir: string) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-storageDataPath=${dataDir}`,
+      // Old timestamps (a replay after an outage) and fresh data must both be accepted
+      // and readable at once.
+      '-retentionPeriod=100y',
+      '-search.latencyOffset=0s',
+      '-loggerLevel=ERROR',
+    ];
+    let vm: VictoriaMetricsServer;
+    if ((await serverMode('victoria-metrics')) === 'container') {
+      const server = new ContainerServer({
+        what: 'victoria-metrics',
+        image: victoriaMetricsImage(),
+        command: flags('/victoria-metrics-data'),
+        isReady,
+      });
+      await server.start();
+      vm = new VictoriaMetricsServer(server, url, server.kind, null);
+    } else {
+      const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-vm-'));
+      const server = new LocalServer({
+        command: 'victoria-metrics',
+        aptPackage: 'victoria-metrics',
+        args: flags(dataDir),
+        isReady,
+      });
+      await server.start();
+      vm = new VictoriaMetricsServer(server, url, 'binary:victoria-metrics', dataDir);
+    }
+    reportServer('victoria-metrics', vm.kind);
+    return vm;
   }
 
   /** Stops the server (an outage); data stays on disk for `start()`. */
@@ -75,7 +97,12 @@ export class VictoriaMetricsServer {
   }
 
   async close(): Promise<void> {
-    await this.server.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.server instanceof ContainerServer) await this.server.close();
+    else await this.server.stop();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
+
+/** `VICTORIA_METRICS_TEST_IMAGE`, else the upstream image of the version Debian 12 ships. */
+export const victoriaMetricsImage = (): string =>
+  testImage('VICTORIA_METRICS_TEST_IMAGE', undefined, 'victoriametrics/victoria-metrics:v1.79.5');
