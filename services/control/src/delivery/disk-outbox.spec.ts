@@ -130,7 +130,7 @@ describe('DiskOutbox', () => {
   });
 
   it('records appended by a process killed with SIGKILL are all there', () => {
-    const dist = resolve(__dirname, '../../dist/outbox/disk-outbox.js');
+    const dist = resolve(__dirname, '../../dist/delivery/disk-outbox.js');
     if (!existsSync(dist))
       throw new Error(`build the service first (npm run build): ${dist} missing`);
     const script = `

@@ -27,7 +27,7 @@ const INSTALL_FILES = [
   'mosquitto',
   'influxdb',
   'grafana',
-  'scripts/pi-setup.sh',
+  'scripts',
   '.env.example',
 ];
 
@@ -151,6 +151,12 @@ export class Stack {
       },
     };
     if (STACK_DB === 'victoria-metrics') {
+      // VictoriaMetrics runs no InfluxDB init script, so no write-token file appears: the
+      // service gets a token directly (VictoriaMetrics ignores it).
+      Object.assign(services.control.environment as Record<string, string>, {
+        INFLUX_TOKEN_FILE: '',
+        INFLUX_TOKEN: 'victoria-metrics-accepts-any-token',
+      });
       services.influxdb = {
         ...host,
         image: this.images.db,
@@ -182,9 +188,14 @@ export class Stack {
       };
     }
     const volumes = Object.fromEntries(
-      ['mosquitto-data', 'influxdb-data', 'influxdb-config', 'grafana-data', 'control-data'].map(
-        (v) => [v, { labels: testLabels() }],
-      ),
+      [
+        'mosquitto-data',
+        'influxdb-data',
+        'influxdb-config',
+        'influxdb-write-token',
+        'grafana-data',
+        'control-data',
+      ].map((v) => [v, { labels: testLabels() }]),
     );
     const doc = new Document({ services, volumes });
     if (COMPOSE_V2) {
