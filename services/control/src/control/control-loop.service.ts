@@ -192,9 +192,10 @@ export class ControlLoopService
 
   private async stop(reason: string): Promise<void> {
     this.scheduler?.stop();
-    // An orderly stop is not a stall: disarm the supervisor before the loop goes quiet.
-    await this.supervisor?.stop();
     await this.loopInstance?.shutdown(reason);
+    // Disarmed only once the safe state is written: a shutdown that hangs (a stuck bus) is a
+    // stall like any other, and the supervisor acts on it.
+    await this.supervisor?.stop();
   }
 
   private startSupervisor(): void {
