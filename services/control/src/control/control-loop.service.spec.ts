@@ -1,0 +1,250 @@
+import { Logger } from '@nestjs/common';
+import { DEFAULT_SETPOINTS } from '@cryopilot/protocol';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../clock/testing/manual-clock';
+import { appConfigSchema } from '../config/config.schema';
+import { SetpointStore } from '../config/setpoint-store';
+import type { MegaindCard } from '../hardware/megaind/megaind-card';
+import type { ValveOutput } from '../hardware/valve-output';
+import { LinkRegistry } from '../links/link-registry';
+import { ControlLoopService } from './control-loop.service';
+
+/** mA of a 4–20 mA transmitter for `value` on 0..`span`. */
+const mA = (value: number, span: number) => 4 + (value / span) * 16;
+
+/** A card that answers everything: inputs as set, a watchdog that takes its settings. */
+function fakeCard() {
+  const wd: Record<string, number> = {};
+  const card = {
+    address: 0x50,
+    reads: 0,
+    currents: [mA(20.9, 25), mA(20.9, 25), mA(15, 100), 4] as number[] | undefined,
+    readsFail: false,
+    readCurrentInputs: () => {
+      card.reads += 1;
+      return card.readsFail
+        ? Promise.reject(new Error('bus error'))
+        : Promise.resolve(card.currents && [...card.currents]);
+    },
+    detect: () => Promise.resolve({ major: 4, minor: 11, text: '04.11' }),
+    readDiagnostics: () => Promise.resolve({ cpuTempC: 40, supplyV: 24, pi5vV: 5 }),
+    watchdogReload: () => Promise.resolve(),
+    watchdogSetPeriod: (s: number) => Promise.resolve(void (wd.p = s)),
+    watchdogSetInitialPeriod: (s: number) => Promise.resolve(void (wd.i = s)),
+    watchdogSetOffTime: (s: number) => Promise.resolve(void (wd.o = s)),
+    watchdogGetPeriod: () => Promise.resolve(wd.p),
+    watchdogGetInitialPeriod: () => Promise.resolve(wd.i),
+    watchdogGetOffTime: () => Promise.resolve(wd.o),
+  };
+  return card;
+}
+
+describe('ControlLoopService (the loop as the application runs it)', () => {
+  let dir: string;
+  let warnings: string[];
+  let errors: string[];
+  let logs: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cryopilot-service-'));
+    warnings = [];
+    errors = [];
+    logs = [];
+    jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((m: unknown) => void warnings.push(String(m)));
+    jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation((m: unknown) => void errors.push(String(m)));
+    jest
+      .spyOn(Logger.prototype, 'log')
+      .mockImplementation((m: unknown) => void logs.push(String(m)));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function service(config: Record<string, unknown> = {}) {
+    const appConfig = appConfigSchema.parse({
+      deviceId: 'unit-pi',
+      dataDir: dir,
+      samplePeriodMs: 100,
+      control: { supervisor: { enabled: false } },
+      ...config,
+    });
+    const clock = new ManualClock();
+    const card = fakeCard();
+    const writes: number[] = [];
+    const valve = { write: (pct: number) => Promise.resolve(void writes.push(pct)) };
+    const links = new LinkRegistry(clock);
+    const svc = new ControlLoopService(
+      appConfig,
+      clock,
+      card as unknown as MegaindCard,
+      valve as unknown as ValveOutput,
+      new SetpointStore(appConfig),
+      links,
+    );
+    return { svc, card, writes, links, clock };
+  }
+
+  it('is not usable before onModuleInit', () => {
+    const { svc } = service();
+    expect(() => svc.snapshot()).toThrow('control loop not initialised');
+    expect(svc.jitter()).toEqual({ p50: 0, p99: 0, max: 0, samples: 0 });
+  });
+
+  it('starts with the valve in the safe state, the saved setpoints, mode and latched trips', async () => {
+    const setpoints = { ...DEFAULT_SETPOINTS, fillStartPct: 30 };
+    writeFileSync(join(dir, 'setpoints.json'), JSON.stringify(setpoints));
+    writeFileSync(
+      join(dir, 'control-state.json'),
+      JSON.stringify({ mode: 'manual', latched: ['o2_low_low'] }),
+    );
+    const { svc, writes, clock } = service();
+    await svc.onModuleInit();
+    expect(writes).toEqual([0]);
+    expect(warnings).toEqual([
+      'mode restored: manual',
+      'latched trips restored (reset required): o2_low_low',
+    ]);
+    expect(svc.setpoints()).toEqual(setpoints);
+    const snapshot = svc.snapshot();
+    expect(snapshot).toMatchObject({
+      deviceId: 'unit-pi',
+      ts: new Date(clock.wallMs()).toISOString(),
+      mode: 'manual',
+      valve: { open: false, mode: 'manual' },
+      setpoints,
+    });
+    expect(snapshot.alarms.map((a) => [a.id, a.state])).toEqual([['o2_low_low', 'latched']]);
+    expect(snapshot.channels).toHaveLength(3);
+    expect(snapshot.links.hardware.state).toBe('connecting');
+    expect(svc.alarms().length).toBeGreaterThan(5);
+    expect(svc.lastSeq()).toBe(0);
+    expect(svc.health()).toMatchObject({ started: true, dead: false });
+  });
+
+  it('a first start says nothing about a restored state', async () => {
+    const { svc } = service();
+    await svc.onModuleInit();
+    expect(warnings).toEqual([]);
+    expect(svc.snapshot().mode).toBe('auto');
+  });
+
+  it('ticks at the sample period once started, and reports the card as a link', async () => {
+    const { svc, card, links } = service();
+    await svc.onModuleInit();
+    svc.startTicking();
+    svc.startTicking(); // once only
+    await new Promise((r) => setTimeout(r, 450));
+    const reads = card.reads;
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(reads).toBeLessThanOrEqual(6);
+    expect(logs).toContain('control loop running every 100 ms');
+    expect(svc.jitter().samples).toBe(reads);
+    expect(svc.lastSeq()).toBe(reads);
+    expect(links.snapshot().hardware).toMatchObject({ state: 'connected' });
+    expect(links.snapshot().hardware.detail).toBeUndefined();
+    card.readsFail = true;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(links.snapshot().hardware).toMatchObject({
+      state: 'disconnected',
+      detail: 'card not responding',
+    });
+    await svc.beforeApplicationShutdown('SIGTERM');
+    const after = card.reads;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(card.reads).toBe(after);
+  });
+
+  it('shutdown drives the valve safe and stops the loop; requests are refused after it', async () => {
+    const { svc, writes } = service();
+    await svc.onModuleInit();
+    await svc.beforeApplicationShutdown('SIGTERM');
+    expect(logs).toContain('valve in safe state (shutdown (SIGTERM))');
+    expect(svc.health().dead).toBe(true);
+    expect(await svc.setMode('manual')).toMatchObject({ ok: false, code: 'refused' });
+    expect(writes).toEqual([0, 0]);
+  });
+
+  it('shutdown without a signal name, and an emergency stop, say why', async () => {
+    const first = service();
+    await first.svc.onModuleInit();
+    await first.svc.beforeApplicationShutdown();
+    expect(logs).toContain('valve in safe state (shutdown)');
+    const second = service();
+    await second.svc.onModuleInit();
+    await second.svc.emergencyStop('fatal: out of memory');
+    expect(logs).toContain('valve in safe state (fatal: out of memory)');
+    expect(second.svc.health().dead).toBe(true);
+  });
+
+  it('passes the command handlers’ requests to the loop and shows their effect', async () => {
+    const { svc, writes } = service();
+    await svc.onModuleInit();
+    expect(await svc.setMode('manual')).toEqual({ ok: true, message: 'mode set to manual' });
+    expect(await svc.openValve(30)).toMatchObject({ ok: false, code: 'refused' }); // start-up
+    expect(await svc.closeValve()).toEqual({ ok: true, message: 'valve closed' });
+    expect(svc.valveState()).toMatchObject({ open: false, mode: 'manual' });
+    const setpoints = { ...DEFAULT_SETPOINTS, fillStartPct: 25 };
+    expect(await svc.changeSetpoints(() => Promise.resolve({ ok: true, setpoints }))).toEqual({
+      ok: true,
+      message: 'setpoints updated',
+    });
+    expect(svc.setpoints()).toBe(setpoints);
+    svc.reportCondition('telemetry_outbox_overflow', true);
+    expect(await svc.ackAlarm('telemetry_outbox_overflow', 'ann')).toMatchObject({ ok: false });
+    expect(
+      await svc.shelveAlarm('telemetry_outbox_overflow', 5, 'ann', 'maintenance'),
+    ).toMatchObject({ ok: true, alarm: { shelvedBy: 'ann' } });
+    expect(await svc.resetAlarm('fill_timeout', 'ann')).toMatchObject({
+      ok: false,
+      code: 'refused',
+    });
+    expect(writes.every((pct) => pct === 0)).toBe(true);
+  });
+
+  it('a condition reported by a link raises its alarm at the next tick', async () => {
+    const { svc } = service();
+    await svc.onModuleInit();
+    svc.reportCondition('mqtt_outbox_overflow', true);
+    svc.startTicking();
+    await new Promise((r) => setTimeout(r, 250));
+    await svc.emergencyStop('test');
+    expect(svc.alarms().find((a) => a.id === 'mqtt_outbox_overflow')?.active).toBe(true);
+  });
+
+  it('tick listeners receive every tick', async () => {
+    const { svc } = service();
+    await svc.onModuleInit();
+    const seqs: number[] = [];
+    const remove = svc.onTick('test', (o) => void seqs.push(o.seq));
+    svc.startTicking();
+    await new Promise((r) => setTimeout(r, 250));
+    remove();
+    await svc.emergencyStop('test');
+    expect(seqs.length).toBeGreaterThan(0);
+    expect(seqs[0]).toBe(1);
+  });
+
+  it('a dead loop stops the ticks and exits the process (code 70) for a restart', async () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation(() => undefined as never);
+    const { svc, card } = service({
+      control: { supervisor: { enabled: false }, maxConsecutiveFailures: 1 },
+    });
+    await svc.onModuleInit();
+    card.currents = undefined; // the evaluation throws: a failed tick, the budget is 1
+    svc.startTicking();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(svc.health().dead).toBe(true);
+    expect(errors).toContain('control loop is dead: exiting so that the service is restarted');
+    expect(exit).toHaveBeenCalledWith(70);
+    const reads = card.reads;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(card.reads).toBe(reads);
+  });
+});
