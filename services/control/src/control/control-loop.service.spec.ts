@@ -62,10 +62,25 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
       .spyOn(Logger.prototype, 'log')
       .mockImplementation((m: unknown) => void logs.push(String(m)));
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // Whatever a test left running stops here, before the fake clock is dropped.
+    for (const svc of started.splice(0))
+      await svc.emergencyStop('end of test').catch(() => undefined);
+    jest.useRealTimers();
     jest.restoreAllMocks();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  const started: ControlLoopService[] = [];
+
+  /**
+   * Ticking runs on Jest's fake clock (the scheduler's timers and `performance.now`), so that
+   * nothing keeps ticking in real time after a test; file I/O stays real.
+   */
+  function fakeTime(): void {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+  }
+  const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
   function service(config: Record<string, unknown> = {}) {
     const appConfig = appConfigSchema.parse({
@@ -88,6 +103,7 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
       new SetpointStore(appConfig),
       links,
     );
+    started.push(svc);
     return { svc, card, writes, links, clock };
   }
 
@@ -138,26 +154,26 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
   it('ticks at the sample period once started, and reports the card as a link', async () => {
     const { svc, card, links } = service();
     await svc.onModuleInit();
+    fakeTime();
     svc.startTicking();
     svc.startTicking(); // once only
-    await new Promise((r) => setTimeout(r, 450));
+    await sleep(450);
     const reads = card.reads;
-    expect(reads).toBeGreaterThanOrEqual(2);
-    expect(reads).toBeLessThanOrEqual(6);
+    expect(reads).toBe(5); // at 0, 100, 200, 300 and 400 ms
     expect(logs).toContain('control loop running every 100 ms');
     expect(svc.jitter().samples).toBe(reads);
     expect(svc.lastSeq()).toBe(reads);
     expect(links.snapshot().hardware).toMatchObject({ state: 'connected' });
     expect(links.snapshot().hardware.detail).toBeUndefined();
     card.readsFail = true;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     expect(links.snapshot().hardware).toMatchObject({
       state: 'disconnected',
       detail: 'card not responding',
     });
     await svc.beforeApplicationShutdown('SIGTERM');
     const after = card.reads;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     expect(card.reads).toBe(after);
   });
 
@@ -211,9 +227,10 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
   it('a condition reported by a link raises its alarm at the next tick', async () => {
     const { svc } = service();
     await svc.onModuleInit();
+    fakeTime();
     svc.reportCondition('mqtt_outbox_overflow', true);
     svc.startTicking();
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     await svc.emergencyStop('test');
     expect(svc.alarms().find((a) => a.id === 'mqtt_outbox_overflow')?.active).toBe(true);
   });
@@ -221,10 +238,11 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
   it('tick listeners receive every tick', async () => {
     const { svc } = service();
     await svc.onModuleInit();
+    fakeTime();
     const seqs: number[] = [];
     const remove = svc.onTick('test', (o) => void seqs.push(o.seq));
     svc.startTicking();
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     remove();
     await svc.emergencyStop('test');
     expect(seqs.length).toBeGreaterThan(0);
@@ -237,14 +255,15 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
       control: { supervisor: { enabled: false }, maxConsecutiveFailures: 1 },
     });
     await svc.onModuleInit();
+    fakeTime();
     card.currents = undefined; // the evaluation throws: a failed tick, the budget is 1
     svc.startTicking();
-    await new Promise((r) => setTimeout(r, 400));
+    await sleep(400);
     expect(svc.health().dead).toBe(true);
     expect(errors).toContain('control loop is dead: exiting so that the service is restarted');
     expect(exit).toHaveBeenCalledWith(70);
     const reads = card.reads;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     expect(card.reads).toBe(reads);
   });
 });
