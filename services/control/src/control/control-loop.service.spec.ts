@@ -10,6 +10,32 @@ import type { MegaindCard } from '../hardware/megaind/megaind-card';
 import type { ValveOutput } from '../hardware/valve-output';
 import { LinkRegistry } from '../links/link-registry';
 import { ControlLoopService } from './control-loop.service';
+import type { LoopSupervisorOptions } from './loop-supervisor';
+
+/**
+ * The supervisor thread is replaced by a recorder: a real one would SIGKILL the test runner
+ * on a stall (its own behaviour is tested in loop-supervisor.spec.ts and at process level).
+ */
+const supervisors: Array<{ options: LoopSupervisorOptions; beats: number; state: string }> = [];
+jest.mock('./loop-supervisor', () => ({
+  LoopSupervisor: class {
+    readonly record: { options: LoopSupervisorOptions; beats: number; state: string };
+    constructor(options: LoopSupervisorOptions) {
+      this.record = { options, beats: 0, state: 'created' };
+      supervisors.push(this.record);
+    }
+    start() {
+      this.record.state = 'started';
+    }
+    beat() {
+      this.record.beats += 1;
+    }
+    stop() {
+      this.record.state = 'stopped';
+      return Promise.resolve();
+    }
+  },
+}));
 
 /** mA of a 4–20 mA transmitter for `value` on 0..`span`. */
 const mA = (value: number, span: number) => 4 + (value / span) * 16;
@@ -247,6 +273,55 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
     await svc.emergencyStop('test');
     expect(seqs.length).toBeGreaterThan(0);
     expect(seqs[0]).toBe(1);
+  });
+
+  it('the supervisor watches completed ticks and is disarmed before an orderly stop', async () => {
+    supervisors.length = 0;
+    const { svc } = service({ control: { supervisor: { enabled: true, staleAfterS: 7 } } });
+    await svc.onModuleInit();
+    fakeTime();
+    expect(supervisors).toHaveLength(0);
+    svc.startTicking();
+    await sleep(250);
+    expect(supervisors).toHaveLength(1);
+    const [supervisor] = supervisors;
+    expect(supervisor.options).toEqual({
+      staleAfterMs: 7000,
+      checkEveryMs: 100,
+      // The simulated card lives in the process: the kill stops it, no command needed.
+      safeStateCommand: null,
+      pid: process.pid,
+    });
+    expect(supervisor.state).toBe('started');
+    expect(supervisor.beats).toBe(3);
+    await svc.beforeApplicationShutdown('SIGTERM');
+    expect(supervisor.state).toBe('stopped');
+  });
+
+  it('with the real card the supervisor drives the valve safe through a separate process', async () => {
+    supervisors.length = 0;
+    const { svc } = service({
+      samplePeriodMs: 2000,
+      hardware: { driver: 'megaind' },
+      control: { supervisor: { enabled: true, staleAfterS: 10 } },
+    });
+    await svc.onModuleInit();
+    fakeTime();
+    svc.startTicking();
+    expect(supervisors[0].options).toMatchObject({
+      checkEveryMs: 1000,
+      safeStateCommand: [process.execPath, process.argv[1], '--safe-state'],
+    });
+  });
+
+  it('no supervisor when it is disabled', async () => {
+    supervisors.length = 0;
+    const { svc } = service();
+    await svc.onModuleInit();
+    fakeTime();
+    svc.startTicking();
+    await sleep(250);
+    expect(supervisors).toHaveLength(0);
   });
 
   it('a dead loop stops the ticks and exits the process (code 70) for a restart', async () => {

@@ -375,6 +375,17 @@ describe('ControlLoop ticks', () => {
     });
   });
 
+  it('a failed watchdog reload is logged and the loop goes on (the period spans many ticks)', async () => {
+    const s = setup();
+    await s.loop.start();
+    s.card.watchdogReload.mockRejectedValueOnce(new Error('nack'));
+    expect(await s.tick()).not.toBeNull();
+    expect(s.lines).toContain('warn watchdog reload failed: nack');
+    expect(s.loop.health()).toMatchObject({ watchdogReloads: 0, ticks: 1, hardwareOk: true });
+    await s.tick();
+    expect(s.loop.health().watchdogReloads).toBe(1);
+  });
+
   it('fills in auto: the valve output follows the decision at every tick', async () => {
     const s = await running(15);
     expect(s.valve.last).toBe(100);
