@@ -72,6 +72,7 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
   let warnings: string[];
   let errors: string[];
   let logs: string[];
+  let exit: jest.SpyInstance;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'cryopilot-service-'));
@@ -84,6 +85,8 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
     jest
       .spyOn(Logger.prototype, 'error')
       .mockImplementation((m: unknown) => void errors.push(String(m)));
+    // A loop that dies exits the process: never the test runner's.
+    exit = jest.spyOn(process, 'exit').mockImplementation(() => undefined as never);
     jest
       .spyOn(Logger.prototype, 'log')
       .mockImplementation((m: unknown) => void logs.push(String(m)));
@@ -133,9 +136,10 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
     return { svc, card, writes, links, clock };
   }
 
-  it('is not usable before onModuleInit', () => {
+  it('is not usable before onModuleInit, and a stop then is harmless', async () => {
     const { svc } = service();
     expect(() => svc.snapshot()).toThrow('control loop not initialised');
+    await expect(svc.emergencyStop('early fatal error')).resolves.toBeUndefined();
     expect(svc.jitter()).toEqual({ p50: 0, p99: 0, max: 0, samples: 0 });
   });
 
@@ -144,14 +148,14 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
     writeFileSync(join(dir, 'setpoints.json'), JSON.stringify(setpoints));
     writeFileSync(
       join(dir, 'control-state.json'),
-      JSON.stringify({ mode: 'manual', latched: ['o2_low_low'] }),
+      JSON.stringify({ mode: 'manual', latched: ['o2_low_low', 'fill_timeout'] }),
     );
     const { svc, writes, clock } = service();
     await svc.onModuleInit();
     expect(writes).toEqual([0]);
     expect(warnings).toEqual([
       'mode restored: manual',
-      'latched trips restored (reset required): o2_low_low',
+      'latched trips restored (reset required): o2_low_low, fill_timeout',
     ]);
     expect(svc.setpoints()).toEqual(setpoints);
     const snapshot = svc.snapshot();
@@ -162,7 +166,10 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
       valve: { open: false, mode: 'manual' },
       setpoints,
     });
-    expect(snapshot.alarms.map((a) => [a.id, a.state])).toEqual([['o2_low_low', 'latched']]);
+    expect(snapshot.alarms.map((a) => [a.id, a.state])).toEqual([
+      ['o2_low_low', 'latched'],
+      ['fill_timeout', 'latched'],
+    ]);
     expect(snapshot.channels).toHaveLength(3);
     expect(snapshot.links.hardware.state).toBe('connecting');
     expect(svc.alarms().length).toBeGreaterThan(5);
@@ -325,7 +332,6 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
   });
 
   it('a dead loop stops the ticks and exits the process (code 70) for a restart', async () => {
-    const exit = jest.spyOn(process, 'exit').mockImplementation(() => undefined as never);
     const { svc, card } = service({
       control: { supervisor: { enabled: false }, maxConsecutiveFailures: 1 },
     });

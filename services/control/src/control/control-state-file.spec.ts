@@ -50,6 +50,11 @@ describe('ControlStateFile (mode and latched trips across restarts)', () => {
     expect(onDisk()).toEqual({ mode: 'manual', latched: ['marker'] });
     await state.save({ mode: 'auto', latched: ['b', 'a'] });
     expect(onDisk()).toEqual({ mode: 'auto', latched: ['b', 'a'] });
+    // A trip that latches (or is reset) with the mode unchanged is a change.
+    await state.save({ mode: 'auto', latched: ['b', 'a', 'c'] });
+    expect(onDisk()).toEqual({ mode: 'auto', latched: ['b', 'a', 'c'] });
+    await state.save({ mode: 'auto', latched: [] });
+    expect(onDisk()).toEqual({ mode: 'auto', latched: [] });
   });
 
   it('does not rewrite the state it just loaded', async () => {

@@ -282,6 +282,9 @@ describe('ValveController reasons (shown to people with the valve state)', () =>
     expect(c.step(inputs({ level: bad, mono: 34_000 })).reason).toBe(
       'inhibited: level_sensor_fault',
     );
+    expect(c.step(inputs({ level: bad, mono: 34_000, hardwareOk: false })).reason).toBe(
+      'inhibited: hardware_fault, level_sensor_fault',
+    );
     expect(c.step(inputs({ level: good(10), mono: 64_000 })).open).toBe(true);
     expect(c.step(inputs({ level: good(10), mono: 64_500, hardwareOk: false })).reason).toBe(
       'closed by interlock: hardware_fault',
@@ -311,6 +314,10 @@ describe('ValveController reasons (shown to people with the valve state)', () =>
       'manual open ended by interlock: o2_low_low',
     );
     c.requestManualOpen(60, 64_000);
+    expect(c.step(inputs({ mono: 64_100, level: bad, hardwareOk: false })).reason).toBe(
+      'manual open ended by interlock: hardware_fault, level_sensor_fault',
+    );
+    c.requestManualOpen(60, 64_200);
     expect(c.requestClose()).toEqual({ ok: true, message: 'valve closed' });
     expect(c.currentMode).toBe('manual');
     const closed = c.step(inputs({ mono: 64_500 }));
