@@ -503,6 +503,22 @@ describe('ControlLoop ticks', () => {
     expect(s.valve.last).toBe(0);
   });
 
+  it('a flaky output (every other write fails): the safe state is logged once per outage', async () => {
+    const s = await running(15);
+    let calls = 0;
+    s.valve.write.mockImplementation((pct: number) => {
+      calls += 1;
+      if (calls % 2 === 1) return Promise.reject(new Error('flaky'));
+      s.valve.writes.push(pct);
+      return Promise.resolve();
+    });
+    for (let i = 0; i < 6; i++) await s.tick();
+    expect(calls).toBeGreaterThanOrEqual(12);
+    expect(matching(s.lines, 'log valve in safe state (valve write failure)')).toHaveLength(1);
+    expect(matching(s.lines, 'valve write failed: flaky')).toHaveLength(1);
+    expect(s.valve.last).toBe(0);
+  });
+
   it('a request after a failed read is decided with the hardware fault', async () => {
     const s = await running(50);
     s.card.readsFail = true;
