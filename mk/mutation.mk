@@ -6,10 +6,12 @@
 #                                         test-artifacts/mutation/ (index.html, mutation.json)
 #   STRYKER_CONCURRENCY=1 make mutation   one test process instead of two
 #   MUTATION_CLOSED_LOOP=1 make mutation  also the closed-loop safety tests (hours)
+#   STRYKER_ARGS=--incremental make mutation   reuse the results of the previous incremental
+#                                         run for unchanged code and tests (minutes)
 .PHONY: mutation
 
 mutation: install ## mutation testing of control/, signals/, alarms/ (Stryker; minutes, not in `make test`)
 	@start=$$(date +%s); \
-	(cd services/control && npx stryker run stryker.config.mjs); rc=$$?; \
+	(cd services/control && npx stryker run stryker.config.mjs $(STRYKER_ARGS)); rc=$$?; \
 	echo "make mutation: $$(( $$(date +%s) - start )) s; report: test-artifacts/mutation/index.html"; \
 	exit $$rc

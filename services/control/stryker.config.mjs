@@ -69,6 +69,9 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: join(reportDir, 'index.html') },
   jsonReporter: { fileName: join(reportDir, 'mutation.json') },
+  // Used with `--incremental` (STRYKER_ARGS=--incremental make mutation): results of mutants
+  // whose code and covering tests did not change are taken from the previous run.
+  incrementalFile: join(reportDir, 'stryker-incremental.json'),
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 95, low: 90, break: null },
 };
