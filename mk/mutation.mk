@@ -1,6 +1,6 @@
 # Mutation testing of the safety core (issue 9): Stryker mutates services/control/src/{control,
 # signals,alarms} and runs the unit specs next to that code against each mutant. Included by the
-# Makefile; not part of `make test` (it takes minutes, see README "Mutation testing").
+# Makefile; not part of `make test` (about 36 min here, see README "Mutation testing").
 #   make mutation                         prints every surviving mutant, the score per file and
 #                                         folder, and how long it took; reports in
 #                                         test-artifacts/mutation/ (index.html, mutation.json)
@@ -10,7 +10,7 @@
 #                                         run for unchanged code and tests (minutes)
 .PHONY: mutation
 
-mutation: install ## mutation testing of control/, signals/, alarms/ (Stryker; minutes, not in `make test`)
+mutation: install ## mutation testing of control/, signals/, alarms/ (Stryker, ~36 min; not in `make test`)
 	@start=$$(date +%s); \
 	(cd services/control && npx stryker run stryker.config.mjs $(STRYKER_ARGS)); rc=$$?; \
 	echo "make mutation: $$(( $$(date +%s) - start )) s; report: test-artifacts/mutation/index.html"; \
