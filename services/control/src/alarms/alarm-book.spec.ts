@@ -202,3 +202,123 @@ describe('AlarmBook listing', () => {
     expect(book.listNotNormal().map((a) => a.id)).toEqual(['c', 'w']);
   });
 });
+
+describe('AlarmBook operator actions: refusals say why, unknown ids are invalid', () => {
+  const latching = def({ latching: true, severity: 'critical' });
+
+  it('refusals carry their reason', () => {
+    const book = new AlarmBook([latching, def({ id: 'b' })], at(0));
+    expect(book.ack('a', 'ann', undefined, at(1))).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'a has nothing to acknowledge',
+    });
+    expect(book.reset('b', 'ann', at(1))).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'b is not latched',
+    });
+    book.update({ a: true }, at(2));
+    expect(book.reset('a', 'ann', at(3))).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'a: the condition is still present',
+    });
+    expect(book.shelve('a', 5, 'ann', 'x', at(3))).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'a is critical and cannot be shelved',
+    });
+  });
+
+  it.each(['ack', 'reset', 'shelve'] as const)(
+    '%s of an unknown alarm is invalid_args',
+    (action) => {
+      const book = new AlarmBook([def()], at(0));
+      const result =
+        action === 'ack'
+          ? book.ack('nope', 'ann', undefined, at(1))
+          : action === 'reset'
+            ? book.reset('nope', 'ann', at(1))
+            : book.shelve('nope', 5, 'ann', 'x', at(1));
+      expect(result).toEqual({ ok: false, code: 'invalid_args', message: 'unknown alarm: nope' });
+    },
+  );
+
+  it('an unknown alarm is neither raised nor latched', () => {
+    expect(new AlarmBook([def()], at(0)).isRaisedOrLatched('nope')).toBe(false);
+  });
+
+  it('an acknowledged active alarm stays acknowledged while its condition holds', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    book.ack('a', 'ann', 'seen', at(2));
+    book.update({ a: true }, at(3));
+    book.update({ a: true }, at(4));
+    expect(book.get('a')).toMatchObject({
+      state: 'active-acked',
+      ackedBy: 'ann',
+      ackComment: 'seen',
+      activeSince: new Date(at(1).wall).toISOString(),
+    });
+  });
+
+  it('a reset keeps the name of whoever acknowledged the trip earlier', () => {
+    const book = new AlarmBook([latching], at(0));
+    book.update({ a: true }, at(1));
+    book.ack('a', 'ann', undefined, at(2));
+    book.update({ a: false }, at(3));
+    const reset = book.reset('a', 'bob', at(4));
+    expect(reset).toMatchObject({ ok: true, alarm: { state: 'normal', ackedBy: 'ann' } });
+    expect(book.get('a')?.lastChange).toBe(new Date(at(4).wall).toISOString());
+  });
+});
+
+describe('AlarmBook times and listing', () => {
+  it('an alarm never raised has no activeSince and no shelf', () => {
+    expect(new AlarmBook([def()], at(0)).get('a')).toMatchObject({
+      state: 'normal',
+      activeSince: null,
+      shelvedUntil: null,
+      shelvedBy: null,
+      lastChange: new Date(at(0).wall).toISOString(),
+    });
+  });
+
+  it('a shelf ends `minutes` later, shown in wall time', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    const shelved = book.shelve('a', 5, 'ann', 'x', at(10));
+    expect(shelved).toMatchObject({
+      ok: true,
+      alarm: { shelvedUntil: new Date(at(10 + 300).wall).toISOString() },
+    });
+  });
+
+  it('listNotNormal leaves out alarms in the normal state', () => {
+    const book = new AlarmBook([def({ id: 'x' }), def({ id: 'y' })], at(0));
+    book.update({ x: true, y: false }, at(1));
+    expect(book.listNotNormal().map((a) => a.id)).toEqual(['x']);
+    expect(book.list().map((a) => a.id)).toEqual(['x', 'y']);
+  });
+
+  it('activeMap says which alarms are active (the deadband memory)', () => {
+    const book = new AlarmBook([def({ id: 'x' }), def({ id: 'y', onDelayS: 60 })], at(0));
+    book.update({ x: true, y: true }, at(1));
+    expect(book.activeMap()).toEqual({ x: true, y: false });
+  });
+});
+
+describe('AlarmBook redefine (setpoints changed)', () => {
+  it('applies a new on-delay to a pending condition, keeping every state', () => {
+    const book = new AlarmBook([def({ onDelayS: 60 }), def({ id: 'b' })], at(0));
+    book.update({ a: true, b: true }, at(1));
+    book.redefine([def({ onDelayS: 5 }), def({ id: 'unknown' })]);
+    book.update({ a: true, b: true }, at(5));
+    expect(book.get('a')!.state).toBe('normal');
+    book.update({ a: true, b: true }, at(6));
+    expect(book.get('a')!.state).toBe('active-unacked');
+    expect(book.get('b')!.state).toBe('active-unacked');
+    expect(book.get('unknown')).toBeUndefined();
+  });
+});

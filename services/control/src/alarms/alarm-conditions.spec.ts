@@ -76,3 +76,63 @@ describe('evaluateAlarmConditions', () => {
     expect(conditions({ supplyV: null }).supply_voltage).toBe(false);
   });
 });
+
+describe('evaluateAlarmConditions limits and deadbands', () => {
+  it('o2_high is above the limit, not at it', () => {
+    expect(conditions({ o2: [good(23.5), good(20.9)] }).o2_high).toBe(false);
+    expect(conditions({ o2: [good(23.51), good(20.9)] }).o2_high).toBe(true);
+  });
+
+  it.each([
+    ['o2_low_low', 18.1, 18.3],
+    ['o2_low', 19.6, 19.8],
+  ] as const)('%s clears only above its limit plus the O2 deadband', (id, inside, outside) => {
+    expect(conditions({ o2: [good(inside), good(20.9)] }, { [id]: true })[id]).toBe(true);
+    expect(conditions({ o2: [good(inside), good(20.9)] }, {})[id]).toBe(false);
+    expect(conditions({ o2: [good(outside), good(20.9)] }, { [id]: true })[id]).toBe(false);
+  });
+
+  it('o2_high clears only below its limit minus the O2 deadband', () => {
+    expect(conditions({ o2: [good(23.4), good(20.9)] }, { o2_high: true }).o2_high).toBe(true);
+    expect(conditions({ o2: [good(23.2), good(20.9)] }, { o2_high: true }).o2_high).toBe(false);
+  });
+
+  it('level_high_high raises at the limit and clears below it minus the level deadband', () => {
+    expect(conditions({ level: good(95) }).level_high_high).toBe(true);
+    expect(conditions({ level: good(94) }).level_high_high).toBe(false);
+    expect(conditions({ level: good(94) }, { level_high_high: true }).level_high_high).toBe(true);
+    expect(conditions({ level: good(92.9) }, { level_high_high: true }).level_high_high).toBe(
+      false,
+    );
+  });
+
+  it('a level that is not good raises no level alarm but the sensor fault', () => {
+    for (const level of [q('bad'), { value: 5, quality: 'uncertain' as Quality }]) {
+      const c = conditions({ level }, { level_high_high: true, level_low: true });
+      expect(c).toMatchObject({ level_low: false, level_high_high: false });
+      expect(c.level_sensor_fault).toBe(true);
+    }
+  });
+
+  it('a reading without a value, or with an unusable quality, never counts as O2 or level', () => {
+    const c = conditions({
+      o2: [
+        { value: null, quality: 'good' },
+        { value: 10, quality: 'stale' },
+      ],
+      level: { value: null, quality: 'good' },
+    });
+    expect(c).toMatchObject({
+      o2_low: false,
+      o2_low_low: false,
+      o2_high: false,
+      level_low: false,
+      level_high_high: false,
+    });
+  });
+
+  it('supply_voltage is outside the limits, not at them', () => {
+    expect(conditions({ supplyV: 10.8 }).supply_voltage).toBe(false);
+    expect(conditions({ supplyV: 26.4 }).supply_voltage).toBe(false);
+  });
+});

@@ -50,3 +50,45 @@ describe('IsolatedListeners', () => {
     expect(listeners.size).toBe(0);
   });
 });
+
+describe('IsolatedListeners failure log', () => {
+  it('logs nothing for listeners that return normally, with or without a promise', async () => {
+    const errors: string[] = [];
+    const listeners = new IsolatedListeners<number>({ error: (m) => errors.push(m) });
+    listeners.add('sync', () => undefined);
+    listeners.add('async', () => Promise.resolve());
+    listeners.emit(1);
+    await Promise.resolve();
+    expect(errors).toEqual([]);
+  });
+
+  it('says which listener failed, how often, and where (the stack)', () => {
+    const errors: string[] = [];
+    let now = 40_000;
+    const listeners = new IsolatedListeners<number>({ error: (m) => errors.push(m) }, () => now);
+    const error = new Error('boom');
+    listeners.add('trend', () => {
+      throw error;
+    });
+    listeners.emit(1);
+    now += 10_000; // 10 s later: within the minute, not logged
+    listeners.emit(2);
+    now += 50_000;
+    listeners.emit(3);
+    expect(errors).toEqual([
+      `listener "trend" failed (1 failure(s) so far; it keeps receiving): ${error.stack}`,
+      `listener "trend" failed (3 failure(s) so far; it keeps receiving): ${error.stack}`,
+    ]);
+  });
+
+  it('a thrown non-Error is logged as text', () => {
+    const errors: string[] = [];
+    const listeners = new IsolatedListeners<number>({ error: (m) => errors.push(m) });
+    listeners.add('odd', () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a careless listener does
+      throw 'plain text';
+    });
+    listeners.emit(1);
+    expect(errors[0]).toMatch(/: plain text$/);
+  });
+});

@@ -9,6 +9,16 @@ function victim() {
 }
 
 describe('LoopSupervisor (worker thread)', () => {
+  it('stop() without start() is harmless', async () => {
+    const supervisor = new LoopSupervisor({
+      staleAfterMs: 300,
+      checkEveryMs: 50,
+      safeStateCommand: null,
+      pid: process.pid,
+    });
+    await expect(supervisor.stop()).resolves.toBeUndefined();
+  });
+
   it('kills the process when no tick completes for staleAfterMs', async () => {
     const { child, exited } = victim();
     const supervisor = new LoopSupervisor({

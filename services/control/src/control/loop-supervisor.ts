@@ -72,6 +72,11 @@ interface SupervisorData extends LoopSupervisorOptions {
   readonly shared: Int32Array;
 }
 
+// Stryker disable all: `superviseLoop` runs in a worker thread from its source text
+// (`superviseLoop.toString()`), where the calls Stryker's instrumentation adds to every mutated
+// function (its mutant switch and coverage counters on a global of the main thread) do not
+// exist and would throw. Not mutated; its behaviour is pinned by loop-supervisor.spec.ts and
+// test/safety/process-supervision.e2e-spec.ts.
 /**
  * The worker's body. Self-contained (it is run from its source text): only `require` and
  * globals. Sleeps with `Atomics.wait`, so it needs no event loop of its own either.
@@ -121,3 +126,4 @@ function superviseLoop(data: SupervisorData): void {
     return;
   }
 }
+// Stryker restore all

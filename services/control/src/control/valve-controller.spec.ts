@@ -228,3 +228,167 @@ describe('ValveController manual mode', () => {
     expect(c.step(inputs({ mono: 3000 })).open).toBe(false);
   });
 });
+
+describe('ValveController start-up happens once', () => {
+  it('a manual open is refused before the first sample (start-up interlock)', () => {
+    const c = new ValveController(DEFAULT_SETPOINTS, 3);
+    c.setMode('manual');
+    expect(c.requestManualOpen(60, 0)).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'interlock active: startup',
+    });
+  });
+
+  it('re-evaluations between samples do not count towards start-up', () => {
+    const c = new ValveController(DEFAULT_SETPOINTS, 3);
+    c.step(inputs({ level: good(10), mono: 0 }));
+    for (let i = 0; i < 5; i++) c.step(inputs({ level: good(10), mono: 100 }), false);
+    expect(c.step(inputs({ level: good(10), mono: 500 })).interlocks).toEqual(['startup']);
+    expect(c.step(inputs({ level: good(10), mono: 1000 })).open).toBe(true);
+  });
+
+  it('after start-up, a level fault closes the valve but does not bring the start-up back', () => {
+    const c = started(10);
+    expect(c.step(inputs({ level: good(10), mono: 2000 })).open).toBe(true);
+    expect(c.step(inputs({ level: bad, mono: 2500 })).interlocks).toEqual(['level_sensor_fault']);
+    const back = c.step(inputs({ level: good(10), mono: 62_500 }));
+    expect(back.interlocks).toEqual([]);
+    expect(back.open).toBe(true);
+  });
+});
+
+describe('ValveController reasons (shown to people with the valve state)', () => {
+  it('auto: idle, filling, complete, waiting, inhibited, closed by interlock, timeout', () => {
+    const c = started(50);
+    expect(c.step(inputs({ level: good(50), mono: 2000 })).reason).toBe(
+      'idle: level 50.0 % ≥ 20 %',
+    );
+    expect(c.step(inputs({ level: good(12.34), mono: 2500 })).reason).toBe(
+      'filling: level 12.3 % < 20 %',
+    );
+    expect(c.step(inputs({ level: good(40), mono: 3000 })).reason).toBe(
+      'filling: level 40.0 % → 80 %',
+    );
+    expect(c.step(inputs({ level: good(81), mono: 3500 })).reason).toBe(
+      'fill complete: level 81.0 % ≥ 80 %',
+    );
+    expect(c.step(inputs({ level: good(10), mono: 4000 })).reason).toBe(
+      'waiting: minimum off time, 60 s left',
+    );
+    expect(c.step(inputs({ level: good(10), mono: 33_600 })).reason).toBe(
+      'waiting: minimum off time, 30 s left',
+    );
+    expect(c.step(inputs({ level: bad, mono: 34_000 })).reason).toBe(
+      'inhibited: level_sensor_fault',
+    );
+    expect(c.step(inputs({ level: bad, mono: 34_000, hardwareOk: false })).reason).toBe(
+      'inhibited: hardware_fault, level_sensor_fault',
+    );
+    expect(c.step(inputs({ level: good(10), mono: 64_000 })).open).toBe(true);
+    expect(c.step(inputs({ level: good(10), mono: 64_500, hardwareOk: false })).reason).toBe(
+      'closed by interlock: hardware_fault',
+    );
+    c.step(inputs({ level: good(10), mono: 125_000 }));
+    expect(c.step(inputs({ level: good(10), mono: 125_000 + 1_800_001 })).reason).toBe(
+      'fill timeout: no 80 % after 1800 s',
+    );
+  });
+
+  it('manual: closed, open with time left, ended by time, by interlock, by the operator', () => {
+    const c = started(50);
+    expect(c.setMode('manual')).toEqual({ ok: true, message: 'mode set to manual' });
+    expect(c.setMode('manual')).toEqual({ ok: true, message: 'mode already manual' });
+    expect(c.step(inputs({ mono: 2000 })).reason).toBe('manual: closed');
+    expect(c.requestManualOpen(60, 2000)).toEqual({ ok: true, message: 'valve open for 60 s' });
+    expect(c.step(inputs({ mono: 2500 })).reason).toBe('manual open: 60 s left');
+    expect(c.step(inputs({ mono: 32_000 })).reason).toBe('manual open: 30 s left');
+    expect(c.step(inputs({ mono: 62_000 })).reason).toBe('manual open ended: time elapsed');
+    // The reason stays until the next request.
+    expect(c.step(inputs({ mono: 62_500 })).reason).toBe('manual open ended: time elapsed');
+    c.requestManualOpen(60, 63_000);
+    expect(c.step(inputs({ mono: 63_500, o2: [good(17), good(20.9)] })).reason).toBe(
+      'manual open ended by interlock: o2_low_low',
+    );
+    expect(c.step(inputs({ mono: 64_000 })).reason).toBe(
+      'manual open ended by interlock: o2_low_low',
+    );
+    c.requestManualOpen(60, 64_000);
+    expect(c.step(inputs({ mono: 64_100, level: bad, hardwareOk: false })).reason).toBe(
+      'manual open ended by interlock: hardware_fault, level_sensor_fault',
+    );
+    c.requestManualOpen(60, 64_200);
+    expect(c.requestClose()).toEqual({ ok: true, message: 'valve closed' });
+    expect(c.currentMode).toBe('manual');
+    const closed = c.step(inputs({ mono: 64_500 }));
+    expect(closed).toMatchObject({ open: false, reason: 'manual: closed by operator' });
+  });
+
+  it('valve.close in auto says that the mode changed', () => {
+    expect(started(50).requestClose()).toEqual({
+      ok: true,
+      message: 'valve closed; mode switched to manual',
+    });
+  });
+
+  it('refusals say why', () => {
+    const c = started(50);
+    expect(c.requestManualOpen(60, 2000)).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'valve.open needs manual mode',
+    });
+    c.setMode('manual');
+    expect(c.requestManualOpen(601, 2000)).toEqual({
+      ok: false,
+      code: 'invalid_args',
+      message: 'durationS must be <= 600 (manualOpenMaxS)',
+    });
+    c.step(inputs({ mono: 2000, o2: [good(17), good(20.9)], level: good(96) }));
+    expect(c.requestManualOpen(60, 2000)).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'interlock active: o2_low_low, level_high_high',
+    });
+  });
+});
+
+describe('ValveController between samples', () => {
+  it('cancelManualOpen ends a pending manual open with its reason; without one it does nothing', () => {
+    const c = started(50);
+    c.setMode('manual');
+    c.step(inputs({ mono: 2000 }));
+    c.cancelManualOpen('nothing to cancel');
+    expect(c.step(inputs({ mono: 2500 })).reason).toBe('manual: closed');
+    c.requestManualOpen(60, 2500);
+    c.cancelManualOpen('manual open cancelled: valve write failed');
+    const d = c.step(inputs({ mono: 3000 }));
+    expect(d).toMatchObject({
+      open: false,
+      reason: 'manual open cancelled: valve write failed',
+      manualUntilMono: null,
+    });
+    expect(c.isOpen).toBe(false);
+  });
+
+  it('isOpen follows the decision', () => {
+    const c = started(50);
+    expect(c.isOpen).toBe(false);
+    c.step(inputs({ level: good(10), mono: 2000 }));
+    expect(c.isOpen).toBe(true);
+  });
+
+  it('new setpoints apply from the next step', () => {
+    const c = started(30);
+    expect(c.step(inputs({ level: good(30), mono: 2000 })).open).toBe(false);
+    c.updateSetpoints({ ...DEFAULT_SETPOINTS, fillStartPct: 40, fillStopPct: 90 });
+    expect(c.step(inputs({ level: good(30), mono: 2500 })).open).toBe(true);
+  });
+
+  it('the fill time counts from the step that opened the valve', () => {
+    const c = started(50);
+    c.step(inputs({ level: good(10), mono: 10_000 })); // opens at 10 s
+    expect(c.step(inputs({ level: good(30), mono: 10_000 + 1_800_000 })).open).toBe(true);
+    expect(c.step(inputs({ level: good(30), mono: 10_000 + 1_800_001 })).fillTimedOut).toBe(true);
+  });
+});

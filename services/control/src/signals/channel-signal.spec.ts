@@ -61,3 +61,21 @@ describe('ChannelSignal', () => {
     expect(signal.update(3.7, 0, TS)).toMatchObject({ quality: 'uncertain', value: 0 });
   });
 });
+
+describe('ChannelSignal before the first read', () => {
+  it('a channel never read has neither mA nor value', () => {
+    expect(new ChannelSignal(o2, 0).markReadFailed(TS)).toEqual({
+      id: 'o2_1',
+      label: 'O2 1',
+      unit: '%vol',
+      mA: null,
+      quality: 'stale',
+      value: null,
+      ts: TS,
+    });
+  });
+
+  it('rounds mA to µA for display', () => {
+    expect(new ChannelSignal(o2, 0).update(17.37649, 0, TS).mA).toBe(17.376);
+  });
+});
