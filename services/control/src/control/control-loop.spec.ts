@@ -273,6 +273,23 @@ describe('ControlLoop start-up', () => {
     expect(s.card.watchdogReload).not.toHaveBeenCalled();
   });
 
+  it('retries a failed late detection every 10 s, not at every tick, until it succeeds', async () => {
+    const s = setup();
+    s.card.detectFails = true;
+    await s.loop.start();
+    await s.tick(); // first late attempt, at the first good read
+    expect(s.card.detect).toHaveBeenCalledTimes(2);
+    for (let i = 0; i < 19; i++) await s.tick(); // 9.5 s later
+    expect(s.card.detect).toHaveBeenCalledTimes(2);
+    await s.tick(); // 10 s after the last attempt
+    expect(s.card.detect).toHaveBeenCalledTimes(3);
+    s.card.detectFails = false;
+    for (let i = 0; i < 20; i++) await s.tick();
+    expect(s.card.detect).toHaveBeenCalledTimes(4);
+    expect(s.loop.health()).toMatchObject({ firmware: FIRMWARE, watchdogConfigured: true });
+    expect(s.card.watchdogReload).toHaveBeenCalled();
+  });
+
   it('does not detect again while the reads keep failing', async () => {
     const s = setup();
     s.card.detectFails = true;
@@ -399,13 +416,15 @@ describe('ControlLoop ticks', () => {
     expect(s.valve.last).toBe(0);
   });
 
-  // Not asserted here: that the safe state reaches the card. It does not (the write is skipped
-  // when the read failed); reported in the mutation-testing branch's report.
   it('a read failure makes the channels stale: valve closed by hardware_fault, no reload, logged once per outage', async () => {
     const s = await running(15);
+    expect(s.valve.last).toBe(100);
     const reloads = s.card.watchdogReload.mock.calls.length;
     s.card.readsFail = true;
     const outcome = await s.tick();
+    // The closing decision reaches the card on the very tick whose read failed: a card whose
+    // inputs fail can often still be written, and the valve must not stay open meanwhile.
+    expect(s.valve.last).toBe(0);
     await s.tick();
     expect(outcome?.channels.every((c) => c.quality === 'stale')).toBe(true);
     expect(outcome?.valve.open).toBe(false);
@@ -697,9 +716,13 @@ describe('ControlLoop operator requests', () => {
     s.valve.fails = true;
     await s.tick();
     s.valve.fails = false;
-    // Reads are fine, but the last write failed: the valve does not open on this request, and
-    // the open is not kept for later either.
-    await s.loop.openValve(60);
+    // Reads are fine, but the last write failed: the valve does not open on this request, the
+    // request says so, and the open is not kept for later either.
+    expect(await s.loop.openValve(60)).toEqual({
+      ok: false,
+      code: 'hardware_error',
+      message: 'valve not opened: manual open ended by interlock: hardware_fault',
+    });
     expect(s.loop.runtime.valveState.open).toBe(false);
     expect(s.loop.runtime.valveState.reason).toBe('manual open ended by interlock: hardware_fault');
     await s.tick();

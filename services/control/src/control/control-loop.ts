@@ -58,6 +58,9 @@ export interface LoopHealth {
 /** Attempts at writing and reading back the watchdog settings before giving up. */
 const WATCHDOG_CONFIG_ATTEMPTS = 3;
 
+/** Minimum time between two detection attempts of a card that reads but was not detected. */
+const DETECT_RETRY_MS = 10_000;
+
 const STOPPED = {
   ok: false,
   code: 'refused',
@@ -88,6 +91,7 @@ export class ControlLoop {
   private lastTickWall: number | null = null;
   private lastDiagnosticsMono: number | null = null;
   private firmware: MegaindFirmware | null = null;
+  private lastDetectMono: number | null = null;
   private diagnostics: LoopHealth['diagnostics'] = null;
   private watchdogReloads = 0;
   private watchdogConfigured = false;
@@ -191,6 +195,10 @@ export class ControlLoop {
       // while the operator believes it failed.
       () =>
         this.runtime.valveController.cancelManualOpen('manual open cancelled: valve write failed'),
+      // Accepted on the last sample's interlocks, but the re-evaluation with the hardware state
+      // since then (a valve write that failed after that sample) ended it at once: the operator
+      // must hear that the valve stays closed, not "valve open for 60 s".
+      (outcome) => (outcome.valve.open ? null : notOpened(outcome)),
     );
   }
 
@@ -258,23 +266,24 @@ export class ControlLoop {
   private valveRequest(
     change: () => ControlRequestResult,
     onWriteFailure?: () => void,
+    refusalAfterWrite?: (outcome: TickOutcome) => ControlRequestResult | null,
   ): Promise<ControlRequestResult> {
     return this.whileAccepting(async () => {
       const result = change();
       if (!result.ok) return result;
-      return this.writeAfterRequest(result, onWriteFailure);
+      return this.writeAfterRequest(result, onWriteFailure, refusalAfterWrite);
     });
   }
 
   private async writeAfterRequest(
     result: ControlRequestResult & { ok: true },
     onWriteFailure?: () => void,
+    refusalAfterWrite?: (outcome: TickOutcome) => ControlRequestResult | null,
   ): Promise<ControlRequestResult> {
-    const written = await this.applyDecision(
-      this.runtime.reevaluate(this.clock.now(), this.inputsOk()),
-    );
+    const outcome = this.runtime.reevaluate(this.clock.now(), this.inputsOk());
+    const written = await this.applyDecision(outcome);
     await this.persist();
-    if (written) return result;
+    if (written) return refusalAfterWrite?.(outcome) ?? result;
     onWriteFailure?.();
     // Publish the fault at once (valve shown closed by hardware_fault), not at the next tick.
     this.runtime.reevaluate(this.clock.now(), false);
@@ -298,7 +307,9 @@ export class ControlLoop {
       const sample = await this.readInputs();
       await this.maybeReadDiagnostics();
       const outcome = this.runtime.tick(sample, this.clock.now(), this.outputOk);
-      this.hardwareOk = sample.ok && (await this.applyDecision(outcome));
+      // The decision is written even when the read failed: that decision is the safe state.
+      const written = await this.applyDecision(outcome);
+      this.hardwareOk = sample.ok && written;
       // A trip that latched this tick is on disk before anything else: a crash right now
       // must not forget it.
       await this.persist();
@@ -328,7 +339,7 @@ export class ControlLoop {
   private async readInputs(): Promise<InputSample> {
     try {
       const currents = await this.card.readCurrentInputs();
-      if (!this.hardwareOk && this.firmware === null) await this.detectLate();
+      if (this.firmware === null) await this.detectLate();
       return { ok: true, currentsMa: currents };
     } catch (error) {
       // Bus failure after the driver's retries: channels go stale, hardware_fault raises.
@@ -347,12 +358,19 @@ export class ControlLoop {
     await this.configureWatchdog();
   }
 
-  /** The card answered after a failed start-up detection: configure it now. */
+  /**
+   * The card answers but was never detected (absent or failing at start-up, or every later
+   * attempt failed): detect and configure its watchdog now. Retried at most every
+   * DETECT_RETRY_MS so a card that reads but fails detection does not slow every tick.
+   */
   private async detectLate(): Promise<void> {
+    const mono = this.clock.monoMs();
+    if (this.lastDetectMono !== null && mono - this.lastDetectMono < DETECT_RETRY_MS) return;
+    this.lastDetectMono = mono;
     try {
       await this.detectCard();
     } catch (error) {
-      // Detection is retried on the next good tick; inputs were readable, so keep going.
+      // Retried after DETECT_RETRY_MS; inputs were readable, so keep going.
       this.logger.warn(`late card detection failed: ${describe(error)}`);
     }
   }
@@ -470,6 +488,19 @@ export class ControlLoop {
     );
     for (const listener of this.deathListeners) listener();
   }
+}
+
+/**
+ * The answer to a manual open that the re-evaluation ended at once. Only a hardware fault newer
+ * than the last sample can do that (the interlocks, readings and trips are otherwise the ones
+ * the request was checked against), hence hardware_error.
+ */
+function notOpened(outcome: TickOutcome): ControlRequestResult {
+  return {
+    ok: false,
+    code: 'hardware_error',
+    message: `valve not opened: ${outcome.decision.reason}`,
+  };
 }
 
 function describe(error: unknown): string {

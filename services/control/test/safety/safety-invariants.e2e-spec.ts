@@ -12,7 +12,13 @@
 import { Logger } from '@nestjs/common';
 import fc from 'fast-check';
 import type { CommandSource, Role } from '@cryopilot/protocol';
-import { coverage, LEVEL_INPUT, O2_INPUTS, ServiceUnderTest } from './support/service-under-test';
+import {
+  coverage,
+  LEVEL_INPUT,
+  O2_INPUTS,
+  ServiceUnderTest,
+  SimulatedCardFault,
+} from './support/service-under-test';
 
 const RUNS = Number(process.env.SAFETY_RUNS ?? 120);
 const SEED = Number(process.env.SAFETY_SEED ?? 20261129);
@@ -60,7 +66,7 @@ class SetCurrent implements Action {
 }
 
 class CardFault implements Action {
-  constructor(readonly fault: 'none' | 'i2c-error' | 'i2c-error-2' | 'card-missing') {}
+  constructor(readonly fault: SimulatedCardFault) {}
   check = () => true;
   run = (_: Model, s: ServiceUnderTest) => {
     s.setCardFault(this.fault);
@@ -107,6 +113,22 @@ class SendCommand implements Action {
   toString = () =>
     `${this.source} ${this.role ?? 'signed-out'}: ${this.name} ${JSON.stringify(this.args)}` +
     (this.tsSkewMs === null ? '' : ` (ts ${this.tsSkewMs} ms)`);
+}
+
+/**
+ * What an operator does to fill by hand: manual mode, then a timed open. Random commands alone
+ * rarely line these up, and manual opens must be exercised under every seed.
+ */
+class ManualFill implements Action {
+  constructor(readonly durationS: number) {}
+  check = () => true;
+  run = async (_: Model, s: ServiceUnderTest) => {
+    if (s.rig.runtime.currentMode !== 'manual') {
+      await s.command('mode.set', { mode: 'manual' }, 'operator', 'http', null);
+    }
+    await s.command('valve.open', { durationS: this.durationS }, 'operator', 'http', null);
+  };
+  toString = () => `operator: manual mode if not yet, then valve.open for ${this.durationS} s`;
 }
 
 type Cmd = [string, Record<string, unknown>];
@@ -187,9 +209,20 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .constantFrom('none', 'none', 'i2c-error', 'i2c-error-2', 'card-missing')
-      .map((fault) => new CardFault(fault as 'none')),
+      .constantFrom<SimulatedCardFault>(
+        'none',
+        'none',
+        'i2c-error',
+        'i2c-error-2',
+        'card-missing',
+        'input-read-error',
+        'input-read-error',
+        'write-error',
+        'write-error',
+      )
+      .map((fault) => new CardFault(fault)),
   },
+  { weight: 2, arbitrary: fc.constantFrom(30, 120, 600).map((d) => new ManualFill(d)) },
   { weight: 2, arbitrary: fc.boolean().map((crash) => new Restart(crash)) },
   { weight: 1, arbitrary: fc.constant(new Shutdown()) },
   {
@@ -247,4 +280,5 @@ it(`holds the safety invariants over ${RUNS} random histories (seed ${SEED})`, a
   expect(coverage['samples with the valve open (manual)']).toBeGreaterThan(0);
   expect(coverage['samples with the O2 trip latched']).toBeGreaterThan(0);
   expect(coverage['restarts with the valve open at the card']).toBeGreaterThan(0);
+  expect(coverage['input reads failing with the valve open at a writable card']).toBeGreaterThan(0);
 });

@@ -167,6 +167,40 @@ describe('SimulatedMegaind', () => {
       sim.setCardFault('none');
       expect(await card.readCurrentOutput(1)).toBe(0);
     });
+
+    it('input-read-error fails only reads that touch the input registers; writes work', async () => {
+      const { sim, card } = await createSimulatedRig({}, { maxRetries: 0 });
+      const valve = new ValveOutput(card, { kind: 'od-switch', channel: 1, normallyOpen: false });
+      sim.setCardFault('input-read-error');
+      await expect(card.readCurrentInputs()).rejects.toMatchObject({
+        code: HardwareErrorCode.BUS_ERROR,
+      });
+      // One byte of the last input register, and a block that only overlaps the first one.
+      await expect(sim.readBlock(0x50, MegaindRegister.CURRENT_IN + 7, 1)).rejects.toThrow(
+        'injected input read error',
+      );
+      await expect(sim.readBlock(0x50, MegaindRegister.CURRENT_IN - 1, 2)).rejects.toThrow();
+      // Just outside the block on either side reads fine.
+      await expect(sim.readBlock(0x50, MegaindRegister.CURRENT_IN - 1, 1)).resolves.toHaveLength(1);
+      await expect(sim.readBlock(0x50, MegaindRegister.CURRENT_IN + 8, 1)).resolves.toHaveLength(1);
+      expect(await card.detect()).toMatchObject({ major: 4 });
+      // A valve write and its verifying read-back go through: the valve follows.
+      await valve.write(100);
+      expect(sim.valveOpening()).toBe(1);
+      await valve.write(0);
+      expect(sim.valveOpening()).toBe(0);
+    });
+
+    it('write-error fails every write and no other transaction', async () => {
+      const { sim, card } = await createSimulatedRig({}, { maxRetries: 0 });
+      const valve = new ValveOutput(card, { kind: 'od-switch', channel: 1, normallyOpen: false });
+      sim.setCardFault('write-error');
+      await expect(valve.write(100)).rejects.toMatchObject({ code: HardwareErrorCode.BUS_ERROR });
+      await expect(card.watchdogReload()).rejects.toThrow('injected write error');
+      expect(sim.valveOpening()).toBe(0);
+      expect(await card.readCurrentInputs()).toHaveLength(4);
+      expect(await card.detect()).toMatchObject({ major: 4 });
+    });
   });
 
   describe('watchdog', () => {

@@ -5,6 +5,7 @@ import { assertBlockArgs, i2cError } from '../i2c-errors';
 import {
   currentInRegister,
   hexAddress,
+  MEGAIND_CHANNEL_COUNT,
   megaindAddress,
   MegaindRegister as Reg,
   WATCHDOG_CLEAR_COUNT_KEY,
@@ -29,6 +30,13 @@ import {
 } from './simulated-megaind.validation';
 import { SimulatedWatchdog } from './simulated-watchdog';
 import { valveOpenFraction } from './valve-open-fraction';
+
+/** Whether a read of `length` bytes at `register` touches the 4–20 mA input registers. */
+function readsInputs(register: number, length: number): boolean {
+  const first = currentInRegister(1);
+  const end = currentInRegister(MEGAIND_CHANNEL_COUNT) + 2;
+  return register < end && register + length > first;
+}
 
 /** A promise that never settles: the outcome of a transaction on a hung bus. */
 const NEVER = new Promise<never>(() => undefined);
@@ -103,7 +111,7 @@ export class SimulatedMegaind extends I2cBus {
     if (this.hangs()) return NEVER;
     // Resolved asynchronously like a real bus; a throw inside becomes a rejection.
     return Promise.resolve().then(() => {
-      this.beginTransaction(address, register, length);
+      this.beginTransaction(address, register, length, 'read');
       return Buffer.from(this.registers.subarray(register, register + length));
     });
   }
@@ -112,7 +120,7 @@ export class SimulatedMegaind extends I2cBus {
   override writeBlock(address: number, register: number, data: Buffer): Promise<void> {
     if (this.hangs()) return NEVER;
     return Promise.resolve().then(() => {
-      this.beginTransaction(address, register, data.length);
+      this.beginTransaction(address, register, data.length, 'write');
       this.registers.set(data, register);
       this.applyCommands(register, register + data.length - 1);
     });
@@ -171,6 +179,8 @@ export class SimulatedMegaind extends I2cBus {
    * once and succeeds on its retry). `card-missing`: every transaction NAKs (EREMOTEIO).
    * `bus-hang`: transactions never complete. `bus-block`: the next transaction blocks the
    * thread for good (only a process-level supervisor can notice; see the loop supervisor).
+   * `input-read-error`: reads that touch the 4–20 mA input registers fail; all else works.
+   * `write-error`: every write fails; reads work.
    * Failed transactions never reach the card: no register change, no watchdog reload.
    * @throws RangeError for a bad fault, or failEvery that is not an integer >= 1 or not i2c-error.
    */
@@ -225,7 +235,12 @@ export class SimulatedMegaind extends I2cBus {
    * the injected card fault says, NAK foreign addresses, reload the watchdog (any access does),
    * refresh the computed registers.
    */
-  private beginTransaction(address: number, register: number, length: number): void {
+  private beginTransaction(
+    address: number,
+    register: number,
+    length: number,
+    kind: 'read' | 'write',
+  ): void {
     assertBlockArgs(address, register, length);
     if (!this.opened) {
       throw new HardwareError(HardwareErrorCode.BUS_CLOSED, 'simulated I2C bus is not open');
@@ -233,6 +248,12 @@ export class SimulatedMegaind extends I2cBus {
     this.transactions++;
     this.syncPlant();
     this.failIfFaulted(address);
+    if (kind === 'read' && this.cardFault === 'input-read-error' && readsInputs(register, length)) {
+      throw i2cError('EREMOTEIO', `injected input read error at ${hexAddress(address)}`);
+    }
+    if (kind === 'write' && this.cardFault === 'write-error') {
+      throw i2cError('EREMOTEIO', `injected write error at ${hexAddress(address)}`);
+    }
     if (address !== this.address) {
       throw i2cError('EREMOTEIO', `no device acknowledged at ${hexAddress(address)}`);
     }

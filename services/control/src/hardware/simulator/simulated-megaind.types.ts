@@ -41,13 +41,23 @@ export interface SimulatedMegaindOptions {
 /** Fault of a transmitter loop. */
 export type InputFault = 'none' | 'open-circuit' | 'over-range' | 'stuck';
 
-/** Fault of the card or its bus. */
 /**
  * Whole-card faults. `bus-hang`: a transaction never completes (SDA held low, endless clock
  * stretching): the driver's promise never settles. `bus-block`: a transaction blocks the
  * calling thread for good (a driver spinning in the kernel): the event loop stops.
+ * `input-read-error`: reads of the 4–20 mA input registers fail while every other transaction
+ * (valve writes and their read-back included) works: the inputs are lost, the valve is not.
+ * `write-error`: every write fails while reads work: the inputs are fine, the valve (and the
+ * watchdog reload) cannot be driven.
  */
-export type CardFault = 'none' | 'i2c-error' | 'card-missing' | 'bus-hang' | 'bus-block';
+export type CardFault =
+  | 'none'
+  | 'i2c-error'
+  | 'card-missing'
+  | 'bus-hang'
+  | 'bus-block'
+  | 'input-read-error'
+  | 'write-error';
 
 /** Faults currently injected. */
 export interface SimulatedFaults {

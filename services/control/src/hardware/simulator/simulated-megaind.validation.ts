@@ -15,6 +15,8 @@ export const CARD_FAULTS: readonly CardFault[] = [
   'card-missing',
   'bus-hang',
   'bus-block',
+  'input-read-error',
+  'write-error',
 ];
 
 /**

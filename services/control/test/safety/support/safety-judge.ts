@@ -73,8 +73,13 @@ export class SafetyJudge {
     this.o2Faulted = Array.from({ length: o2Count }, () => false);
   }
 
+  /**
+   * The last sample's conditions, with the O2 latch as it is now: a reset accepted since that
+   * sample lifts it at once (the service re-decides on the reset, not at the next sample).
+   */
   get last(): Conditions {
-    return this.conditions;
+    const latch = this.o2Latched ? ['O2 trip latched (reset required)'] : [];
+    return { ...this.conditions, blocking: [...this.conditions.blocking, ...latch] };
   }
 
   /** A (re)start at `mono`: warm-up and the start-up count begin again; mode and trips stay. */
@@ -128,8 +133,8 @@ export class SafetyJudge {
       blocking.push('O2 below low-low');
       this.o2Latched = true;
     }
-    if (this.o2Latched) blocking.push('O2 trip latched (reset required)');
     this.conditions = { blocking, level, usableO2 };
+    const blockingNow = this.last.blocking;
 
     // The fill timer: an auto fill that would go on past maxFillS must stop and latch — the
     // service checks it after the interlocks and the stop level, so the latch is set only
@@ -138,12 +143,12 @@ export class SafetyJudge {
     const timedOut =
       this.mode === 'auto' &&
       wasOpen &&
-      blocking.length === 0 &&
+      blockingNow.length === 0 &&
       level !== null &&
       level < sp.fillStopPct &&
       fillS > sp.maxFillS;
     if (timedOut) this.fillTimeoutLatched = true;
-    if (this.manualUntil !== null && (blocking.length > 0 || mono >= this.manualUntil)) {
+    if (this.manualUntil !== null && (blockingNow.length > 0 || mono >= this.manualUntil)) {
       // A manual open ends on any interlock, and when its time is up; it never resumes.
       this.manualUntil = null;
     }
@@ -152,7 +157,7 @@ export class SafetyJudge {
 
   /** Whether the valve may be open now, with the last sample's conditions. */
   verdict(mono: number): { allowed: boolean; why: string } {
-    const { blocking, level } = this.conditions;
+    const { blocking, level } = this.last;
     if (blocking.length > 0) return { allowed: false, why: blocking.join('; ') };
     if (this.mode === 'manual') {
       return this.manualUntil !== null && mono < this.manualUntil

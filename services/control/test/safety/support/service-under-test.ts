@@ -16,6 +16,10 @@ export class InvariantViolation extends Error {
   override name = 'InvariantViolation';
 }
 
+/** Card faults a history can inject. */
+export type SimulatedCardFault =
+  'none' | 'i2c-error' | 'i2c-error-2' | 'card-missing' | 'input-read-error' | 'write-error';
+
 /** HAT inputs of the default channels. */
 export const O2_INPUTS = [1, 2] as const;
 export const LEVEL_INPUT = 3;
@@ -40,8 +44,16 @@ function observable(rig: Rig): string {
 export class ServiceUnderTest {
   private bus!: CommandBus;
   private audit!: AuditLog;
-  /** Card faults that make every transaction fail: the service cannot write the valve. */
-  cardReachable = true;
+  /** The card's inputs can be read (no fault that fails every input read). */
+  readsWork = true;
+  /** The valve can be written (no fault that fails every transaction). */
+  writesWork = true;
+  /**
+   * The card's output is the service's to answer for: false from the moment an unwritable card
+   * comes back until the service's next write attempt (a tick or a start-up), because nothing
+   * tells the service the card is back before it tries again.
+   */
+  private cardSynced = true;
   readonly log: string[] = [];
 
   private constructor(
@@ -100,7 +112,12 @@ export class ServiceUnderTest {
     const period = this.rig.config.samplePeriodMs;
     for (let t = 0; t < (seconds * 1000) / period; t++) {
       this.rig.clock.advance(period);
+      const running = !this.judge.stopped;
+      if (running && !this.readsWork && this.writesWork && this.rig.sim.valveOpening() > 0) {
+        count('input reads failing with the valve open at a writable card');
+      }
       const outcome = await this.rig.loop.tick();
+      if (outcome) this.cardSynced = true;
       if (this.judge.stopped) {
         this.expect(outcome === null, 'a stopped loop ran a tick');
         this.checkValve('after a tick of a stopped loop', false);
@@ -159,6 +176,10 @@ export class ServiceUnderTest {
       if (code === 'refused') {
         this.expect(!published.allowed, 'valve.open refused although published as allowed');
       }
+      // An accepted open is an open valve: never "ok" for a request that ended at once.
+      if (result.ok) {
+        this.expect(this.rig.runtime.valveState.open, 'valve.open answered ok, valve closed');
+      }
     }
     if (result.ok) this.applyAccepted(name, args);
     else if (result.error.code === 'hardware_error') {
@@ -167,7 +188,9 @@ export class ServiceUnderTest {
       if (name === 'valve.open') this.judge.manualUntil = null;
       else this.applyAccepted(name, args);
     }
-    this.checkValve(`after ${name}`, true);
+    // A stopped loop's last published state is not re-decided (it is about to exit); what
+    // counts then is the valve at the card and that nothing was accepted (checked above).
+    this.checkValve(`after ${name}`, !this.judge.stopped);
     return result;
   }
 
@@ -176,6 +199,7 @@ export class ServiceUnderTest {
     if (this.rig.sim.valveOpening() > 0) count('restarts with the valve open at the card');
     count(crash ? 'restarts after kill -9' : 'restarts after SIGTERM');
     await this.rig.restart({ crash });
+    this.cardSynced = true; // start-up writes the safe state first
     this.judge.onBoot(this.mono);
     await this.attachCommandBus();
     this.expect(
@@ -196,10 +220,23 @@ export class ServiceUnderTest {
     this.checkValve('after shutdown', false);
   }
 
-  setCardFault(fault: 'none' | 'i2c-error' | 'i2c-error-2' | 'card-missing'): void {
+  /**
+   * `i2c-error-2`: every other transaction fails, each succeeds on the driver's retry.
+   * `input-read-error`: inputs unreadable, valve writable — the decision (safe state) must
+   * still reach the card. `write-error`: inputs readable, valve not writable.
+   */
+  setCardFault(fault: SimulatedCardFault): void {
     if (fault === 'i2c-error-2') this.rig.sim.setCardFault('i2c-error', { failEvery: 2 });
     else this.rig.sim.setCardFault(fault);
-    this.cardReachable = fault === 'none' || fault === 'i2c-error-2';
+    const wasWritable = this.writesWork;
+    this.writesWork = fault === 'none' || fault === 'i2c-error-2' || fault === 'input-read-error';
+    this.readsWork = fault === 'none' || fault === 'i2c-error-2' || fault === 'write-error';
+    if (this.writesWork && !wasWritable) this.cardSynced = false;
+  }
+
+  /** Whether the valve's state at the card must match the service's decision now. */
+  private get cardAnswerable(): boolean {
+    return this.writesWork && this.cardSynced;
   }
 
   async close(): Promise<void> {
@@ -209,7 +246,7 @@ export class ServiceUnderTest {
   private judgeSample(outcome: TickOutcome): void {
     const reading = (input: number) =>
       outcome.channels[this.rig.config.channels.findIndex((c) => c.input === input)];
-    const readOk = this.cardReachable;
+    const readOk = this.readsWork;
     const sample: JudgedSample = readOk
       ? {
           readOk: true,
@@ -293,7 +330,7 @@ export class ServiceUnderTest {
       return;
     }
     this.expect(!this.rig.runtime.valveState.open || this.judge.stopped, `valve open ${when}`);
-    if (this.cardReachable) {
+    if (this.cardAnswerable) {
       this.expect(this.rig.sim.valveOpening() === 0, `valve open at the card ${when}`);
     }
     this.judge.observeValve(this.mono, false);
@@ -302,7 +339,7 @@ export class ServiceUnderTest {
   private checkVerdict(verdict: { allowed: boolean; why: string }, when: string, open: boolean) {
     if (!verdict.allowed) {
       this.expect(!open, `the service holds the valve open ${when}, but: ${verdict.why}`);
-      if (this.cardReachable) {
+      if (this.cardAnswerable) {
         this.expect(
           this.rig.sim.valveOpening() === 0,
           `the valve is open at the card ${when}, but: ${verdict.why}`,
