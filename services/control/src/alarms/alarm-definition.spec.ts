@@ -74,11 +74,11 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
       supply_voltage: { severity: 'warning', message: 'HAT supply voltage out of range' },
       telemetry_outbox_overflow: {
         severity: 'warning',
-        message: 'Telemetry buffer full: oldest data dropped',
+        message: 'Telemetry data lost: buffer full or disk refused writes',
       },
       mqtt_outbox_overflow: {
         severity: 'warning',
-        message: 'MQTT buffer full: oldest data dropped',
+        message: 'MQTT data lost: buffer full or disk refused writes',
       },
     });
   });

@@ -51,7 +51,11 @@ export function defaultAlarmDefinitions(o2AlarmOnDelayS: number): AlarmDefinitio
     }),
     def('hardware_fault', 'critical', 'I/O card not responding: valve in safe state'),
     def('supply_voltage', 'warning', 'HAT supply voltage out of range', { onDelayS: 5 }),
-    def('telemetry_outbox_overflow', 'warning', 'Telemetry buffer full: oldest data dropped'),
-    def('mqtt_outbox_overflow', 'warning', 'MQTT buffer full: oldest data dropped'),
+    def(
+      'telemetry_outbox_overflow',
+      'warning',
+      'Telemetry data lost: buffer full or disk refused writes',
+    ),
+    def('mqtt_outbox_overflow', 'warning', 'MQTT data lost: buffer full or disk refused writes'),
   ];
 }

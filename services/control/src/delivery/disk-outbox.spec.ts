@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, appendFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DiskOutbox } from './disk-outbox';
@@ -150,5 +150,103 @@ describe('DiskOutbox', () => {
       expect(seqs[4999]).toBe(5000);
       await outbox.close();
     })();
+  });
+
+  describe('a disk that refuses a write (full, I/O error)', () => {
+    // The module object itself (an `import * as` is a copy under SWC's interop), so that the
+    // spies below replace what the outbox calls. A real full filesystem: test/delivery/.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    afterEach(() => jest.restoreAllMocks());
+
+    /** The next write is cut after `accepted` bytes, and the one after fails with ENOSPC. */
+    function diskFillsUpAfter(accepted: number): void {
+      const real = fs.writeSync;
+      let step = 0;
+      jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, buffer: Buffer) => {
+        step += 1;
+        if (step === 1) return real(fd, buffer.subarray(0, accepted));
+        if (step === 2)
+          throw Object.assign(new Error('ENOSPC: no space left on device'), {
+            code: 'ENOSPC',
+          });
+        return real(fd, buffer);
+      }) as typeof fs.writeSync);
+    }
+
+    const segmentBytesOnDisk = () =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+
+    it('cuts a partly written record off: no broken record, the count is exact, replay goes on', async () => {
+      const outbox = await openOutbox();
+      const losses: number[] = [];
+      outbox.onDrop((n) => losses.push(n));
+      for (let i = 1; i <= 3; i++) outbox.append(rec(i));
+      diskFillsUpAfter(7);
+      expect(() => outbox.append(rec(4))).toThrow(
+        /record not stored: ENOSPC: no space left on device/,
+      );
+      jest.restoreAllMocks();
+      expect(outbox.stats()).toMatchObject({ pending: 3, appended: 3, writeFailed: 1 });
+      expect(losses).toEqual([1]);
+      expect(segmentBytesOnDisk()).toBe(outbox.stats().bytes);
+      for (let i = 5; i <= 8; i++) outbox.append(rec(i));
+      expect(await drain(outbox, 2)).toEqual([1, 2, 3, 5, 6, 7, 8]);
+      expect(outbox.stats()).toMatchObject({ pending: 0, corrupt: 0 });
+      await outbox.close();
+      // And after a restart: nothing half-written was left to cut.
+      const again = await openOutbox();
+      expect(again.stats().corrupt).toBe(0);
+      expect(logger.warn).not.toHaveBeenCalled();
+      await again.close();
+    });
+
+    it('continues in a new segment when the fragment cannot even be cut off', async () => {
+      const outbox = await openOutbox();
+      outbox.append(rec(1));
+      diskFillsUpAfter(5);
+      jest.spyOn(fs, 'ftruncateSync').mockImplementation(() => {
+        throw new Error('EIO');
+      });
+      expect(() => outbox.append(rec(2))).toThrow(/record not stored/);
+      jest.restoreAllMocks();
+      outbox.append(rec(3));
+      expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toHaveLength(2);
+      expect(outbox.stats()).toMatchObject({ pending: 2, writeFailed: 1 });
+      const { records } = await outbox.peek(10);
+      expect(records.map((r) => r.seq)).toEqual([1]); // reads stop before the fragment
+      await outbox.close();
+      // Opening again cuts the fragment (counted); both records are delivered.
+      const again = await openOutbox();
+      expect(again.stats()).toMatchObject({ pending: 2, corrupt: 1 });
+      expect(await drain(again)).toEqual([1, 3]);
+      await again.close();
+    });
+
+    it('a new segment that cannot be created loses the record and changes nothing else', async () => {
+      const outbox = await openOutbox(1 << 20, 4096);
+      let i = 0;
+      while (readdirSync(dir).filter((f) => f.endsWith('.jsonl')).length === 1) {
+        i += 1;
+        const realOpen = fs.openSync;
+        const segmentFull = outbox.stats().bytes + 60 > 4096;
+        if (segmentFull) {
+          jest.spyOn(fs, 'openSync').mockImplementation(() => {
+            throw new Error('ENOSPC: no space left on device');
+          });
+          expect(() => outbox.append(rec(i))).toThrow(/record not stored/);
+          jest.restoreAllMocks();
+          expect(fs.openSync).toBe(realOpen);
+          i += 1;
+        }
+        outbox.append(rec(i));
+      }
+      const seqs = await drain(outbox, 100);
+      expect(seqs).toHaveLength(i - 1);
+      expect(outbox.stats().writeFailed).toBe(1);
+      await outbox.close();
+    });
   });
 });

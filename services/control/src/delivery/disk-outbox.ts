@@ -1,4 +1,12 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { open as openAsync, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
@@ -46,6 +54,9 @@ export class DiskOutbox<T> {
   private appended = 0;
   private delivered = 0;
   private corrupt = 0;
+  private writeFailed = 0;
+  /** A failed write left bytes after the last whole record that could not be cut off. */
+  private tailDamaged = false;
   private readonly dropListeners = new Set<(count: number) => void>();
   /** Head saves run one at a time: they share a temp file. */
   private readonly headWrites = new SerialQueue();
@@ -79,18 +90,60 @@ export class DiskOutbox<T> {
     this.fsyncTimer.unref();
   }
 
-  /** Adds a record at the tail. Synchronous: it is in the OS page cache when this returns. */
+  /**
+   * Adds a record at the tail. Synchronous: it is in the OS page cache when this returns.
+   * @throws when the disk refuses it (full, read-only, I/O error): the record is lost, counted
+   * (`writeFailed`) and reported to `onDrop` listeners; the outbox stays whole and usable.
+   */
   append(record: T): void {
     if (this.fd === null) throw new Error('outbox is not open');
     const line = Buffer.from(`${JSON.stringify(record)}\n`);
     let tail = this.segments[this.segments.length - 1];
-    if (tail.bytes > 0 && tail.bytes + line.length > this.segmentBytes) tail = this.rotate();
-    writeSync(this.fd, line);
+    const full = tail.bytes > 0 && tail.bytes + line.length > this.segmentBytes;
+    try {
+      if (full || this.tailDamaged) tail = this.rotate();
+      this.writeWhole(tail, line);
+    } catch (error) {
+      this.writeFailed += 1;
+      for (const listener of this.dropListeners) listener(1);
+      throw new Error(
+        `outbox ${this.options.dir}: record not stored: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     tail.bytes += line.length;
     tail.count += 1;
     this.appended += 1;
     this.dirty = true;
     this.enforceBound();
+  }
+
+  /**
+   * Writes `line` completely at the end of `tail`, or not at all. A disk that fills up accepts
+   * part of a record (a short write) and then fails: the part is cut off again, because a
+   * segment with a broken record in the middle would stop replay at that point.
+   */
+  private writeWhole(tail: Segment, line: Buffer): void {
+    let written = 0;
+    try {
+      while (written < line.length) {
+        const n = writeSync(this.fd!, line, written, line.length - written);
+        if (n <= 0) throw new Error('the disk accepted no byte');
+        written += n;
+      }
+    } catch (error) {
+      if (written > 0) this.cutTail(tail);
+      throw error;
+    }
+  }
+
+  private cutTail(tail: Segment): void {
+    try {
+      ftruncateSync(this.fd!, tail.bytes);
+    } catch {
+      // Cannot even truncate: leave the fragment behind the last whole record (reads stop at
+      // `tail.bytes`; opening cuts it) and continue in a new segment.
+      this.tailDamaged = true;
+    }
   }
 
   /** Up to `max` records from the head, oldest first (never across a segment boundary). */
@@ -143,7 +196,10 @@ export class DiskOutbox<T> {
     await this.saveHead();
   }
 
-  /** Called with the number of records dropped each time the bound forces a drop. */
+  /**
+   * Called with the number of records lost each time: dropped at the bound (oldest first), or
+   * refused by the disk at `append`.
+   */
   onDrop(listener: (count: number) => void): () => void {
     this.dropListeners.add(listener);
     return () => this.dropListeners.delete(listener);
@@ -159,6 +215,7 @@ export class DiskOutbox<T> {
       appended: this.appended,
       delivered: this.delivered,
       dropped: this.head.dropped,
+      writeFailed: this.writeFailed,
       corrupt: this.corrupt,
     };
   }
@@ -183,16 +240,19 @@ export class DiskOutbox<T> {
     }
   }
 
+  /** Starts the next segment; when its file cannot be created, nothing changes. */
   private rotate(): Segment {
-    this.sync();
-    if (this.fd !== null) closeSync(this.fd);
     const next: Segment = {
       id: this.segments[this.segments.length - 1].id + 1,
       bytes: 0,
       count: 0,
     };
+    const fd = openSync(segmentPath(this.options.dir, next.id), 'a');
+    this.sync();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = fd;
     this.segments.push(next);
-    this.fd = openSync(segmentPath(this.options.dir, next.id), 'a');
+    this.tailDamaged = false;
     return next;
   }
 

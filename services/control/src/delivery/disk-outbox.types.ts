@@ -26,6 +26,8 @@ export interface DiskOutboxStats {
   readonly delivered: number;
   /** Records dropped because the bound was reached, since the outbox was created (persisted). */
   readonly dropped: number;
+  /** Records the disk refused at `append` (full, I/O error) since open: lost, not stored. */
+  readonly writeFailed: number;
   /** Lines that could not be parsed at open (e.g. the last one, cut by a crash). */
   readonly corrupt: number;
 }

@@ -43,7 +43,7 @@ describe('OutboxOverflowAlarm', () => {
       [TELEMETRY_OVERFLOW_ALARM_ID, true],
       [TELEMETRY_OVERFLOW_ALARM_ID, false],
     ]);
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('5 in total'));
+    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('5 dropped at its bound'));
     expect(logger.log).toHaveBeenCalledTimes(1);
   });
 });

@@ -52,7 +52,8 @@ export class OutboxOverflowAlarm {
     this.setCondition(this.alarmId, change);
     if (change) {
       this.logger.error(
-        `${this.what} full: oldest records dropped (${droppedTotal} in total); alarm ${this.alarmId} raised`,
+        `${this.what} lost records (${droppedTotal} dropped at its bound in all; records the ` +
+          `disk refused are counted as writeFailed); alarm ${this.alarmId} raised`,
       );
     } else {
       this.logger.log(`${this.what} backlog delivered: ${this.alarmId} condition cleared`);

@@ -155,7 +155,15 @@ describe('StoreAndForward', () => {
       },
       peek: () => Promise.resolve({ records: [], cursor: { segment: 1, offset: 0, count: 0 } }),
       commit: () => Promise.resolve(),
-      stats: () => ({ pending: 0, bytes: 0, appended: 0, delivered: 0, dropped: 0, corrupt: 0 }),
+      stats: () => ({
+        pending: 0,
+        bytes: 0,
+        appended: 0,
+        delivered: 0,
+        dropped: 0,
+        writeFailed: 1,
+        corrupt: 0,
+      }),
     };
     const sut = new StoreAndForward(
       broken,

@@ -63,7 +63,10 @@ export class MqttLinkReporter {
   private publish(outbox: DiskOutboxStats | null): void {
     if (!this.last) return;
     const dropped = outbox?.dropped ?? 0;
-    const droppedNote = dropped > 0 ? `; ${dropped} record(s) dropped at the outbox bound` : '';
+    const refused = outbox?.writeFailed ?? 0;
+    const droppedNote =
+      (dropped > 0 ? `; ${dropped} record(s) dropped at the outbox bound` : '') +
+      (refused > 0 ? `; ${refused} record(s) refused by the disk` : '');
     // Buffered records matter while disconnected; connected, they are being replayed.
     const buffered =
       this.last.state === 'disconnected'
