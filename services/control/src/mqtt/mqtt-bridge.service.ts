@@ -14,6 +14,8 @@ import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
 import { DiskOutbox } from '../delivery/disk-outbox';
 import { EmbeddedBroker } from './link/embedded-broker';
+import { EmbeddedBrokerAccess } from './link/embedded-broker-access';
+import { loadEmbeddedBrokerUsers } from './link/embedded-broker-users';
 import { MqttCommandIntake, ReplyAddress } from './commands/mqtt-command-intake';
 import { MqttConnector, type IncomingMessage, type MqttConnection } from './link/mqtt-connection';
 import { MqttLink } from './link/mqtt-link';
@@ -118,13 +120,22 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async start(): Promise<void> {
-    const s = this.settings;
+    let s = this.settings;
     const { control, bus } = this;
     if (s.embedded) {
-      this.broker = await EmbeddedBroker.start(s.embedded.host, s.embedded.port, (message) =>
-        this.logger.debug(message),
+      const users = await loadEmbeddedBrokerUsers(s.embedded.usersFile, this.logger);
+      const access = new EmbeddedBrokerAccess(users, {
+        serviceClientId: s.clientId,
+        subtrees: [s.baseTopic, s.discoveryPrefix],
+      });
+      this.broker = await EmbeddedBroker.start(s.embedded.host, s.embedded.port, access, (m) =>
+        this.logger.debug(m),
       );
-      this.logger.log(`embedded MQTT broker (MQTT 3.1.1) on ${s.embedded.host}:${s.embedded.port}`);
+      this.logger.log(
+        `embedded MQTT broker (MQTT 3.1.1) on ${s.embedded.host}:${s.embedded.port}, ` +
+          `accounts in ${s.embedded.usersFile}`,
+      );
+      s = { ...s, username: users.service.username, password: users.service.password };
     }
     const outbox = new DiskOutbox<StreamRecord>(
       { dir: s.outbox.dir, maxBytes: s.outbox.maxBytes },

@@ -54,13 +54,20 @@ export async function startServiceProcess(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child.on('exit', (code, signal) => r({ code, signal })),
   );
-  await eventually(() => Promise.resolve(out.includes('control loop running')), 20_000).catch(
-    () => {
-      child.kill('SIGKILL');
-      throw new Error(`service did not start:\n${out}`);
-    },
-  );
   const base = `http://127.0.0.1:${port}`;
+  // The loop runs before the HTTP server listens: wait for both (a loaded machine shows the gap).
+  const answers = () =>
+    fetch(`${base}/api/health`).then(
+      () => true,
+      () => false,
+    );
+  await eventually(
+    async () => out.includes('control loop running') && (await answers()),
+    20_000,
+  ).catch(() => {
+    child.kill('SIGKILL');
+    throw new Error(`service did not start:\n${out}`);
+  });
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -7,7 +7,11 @@ const config = (mqtt: Record<string, unknown> = {}) =>
 describe('resolveMqttSettings', () => {
   it('defaults to the embedded broker over MQTT 3.1.1 (aedes has no MQTT 5)', () => {
     const s = resolveMqttSettings(config());
-    expect(s.embedded).toEqual({ host: '127.0.0.1', port: 1883 });
+    expect(s.embedded).toEqual({
+      host: '127.0.0.1',
+      port: 1883,
+      usersFile: '/data/mqtt-embedded-users.json',
+    });
     expect(s.url).toBe('mqtt://127.0.0.1:1883');
     expect(s.protocolVersion).toBe(4);
     expect(s.clientId).toBe('cryopilot-pi1');

@@ -9,7 +9,12 @@ import { baseTopicFor } from '../publishing/mqtt-topics';
 /** Everything the MQTT feature needs, resolved once from the validated config (pure). */
 export interface MqttSettings {
   /** Where to start the embedded broker; null when an external broker is configured. */
-  readonly embedded: { readonly host: string; readonly port: number } | null;
+  readonly embedded: {
+    readonly host: string;
+    readonly port: number;
+    /** The broker's generated accounts (service, reader). */
+    readonly usersFile: string;
+  } | null;
   readonly url: string;
   /** The URL without credentials: safe for logs, health and link details. */
   readonly displayUrl: string;
@@ -39,7 +44,13 @@ export interface MqttSettings {
 
 export function resolveMqttSettings(config: MqttConfig): MqttSettings {
   const m = config.mqtt;
-  const embedded = m.url ? null : { host: m.embeddedHost, port: m.embeddedPort };
+  const embedded = m.url
+    ? null
+    : {
+        host: m.embeddedHost,
+        port: m.embeddedPort,
+        usersFile: join(config.dataDir, 'mqtt-embedded-users.json'),
+      };
   const url = m.url ?? `mqtt://${clientHostFor(m.embeddedHost)}:${m.embeddedPort}`;
   return {
     embedded,

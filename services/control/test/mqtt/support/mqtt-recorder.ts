@@ -53,8 +53,14 @@ export class MqttRecorder {
     // Retain As Published (MQTT 5): the retain flag shows what the publisher set, so the
     // contract's retained/not-retained column can be checked on a live subscription.
     const v5 = (options.protocolVersion ?? 5) === 5;
-    if (topics.length > 0)
-      await client.subscribeAsync(topics, { qos: 1, ...(v5 ? { rap: true } : {}) });
+    try {
+      if (topics.length > 0)
+        await client.subscribeAsync(topics, { qos: 1, ...(v5 ? { rap: true } : {}) });
+    } catch (error) {
+      // A refused subscription: no client left behind reconnecting after the test.
+      await client.endAsync(true);
+      throw error;
+    }
     return recorder;
   }
 
