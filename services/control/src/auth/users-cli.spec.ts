@@ -75,7 +75,11 @@ describe('users CLI', () => {
   it.each([
     [['add', 'bob'], 64, /takes 2/],
     [['add', 'bob', 'superuser'], 64, /unknown role/],
-    [['remove', 'bob'], 64, /unknown command/],
+    [['delete', 'bob'], 64, /unknown command/],
+    [['constructor', 'x', 'y'], 64, /unknown command: constructor/],
+    [['toString'], 64, /unknown command: toString/],
+    [['remove'], 64, /takes 1/],
+    [['remove', 'nobody'], 1, /no user nobody/],
     [[], 64, /unknown command/],
     [['set-role', 'nobody', 'admin'], 1, /no user nobody/],
     [['set-password', 'nobody', '--password-stdin'], 1, /no user nobody/],
@@ -106,4 +110,50 @@ describe('users CLI', () => {
       role: 'operator',
     });
   });
+
+  it('removes a user, never the last admin', async () => {
+    const service = new UsersStore(loadConfig(env));
+    await service.load('initial-admin-password');
+    service.onModuleDestroy();
+    stdin = 'a-long-password';
+    await run('add', 'olga', 'operator', '--password-stdin');
+    expect(await run('remove', 'olga')).toBe(0);
+    expect(out).toContain('removed olga; their sessions have ended');
+    expect((await store()).find('olga')).toBeNull();
+    expect(await run('remove', 'admin')).toBe(1);
+    expect(err.join()).toMatch(/admin is the last admin/);
+    await run('add', 'second', 'admin', '--password-stdin');
+    expect(await run('remove', 'admin')).toBe(0);
+  });
+
+  it('a running service sees role changes, new passwords and removals within a second', async () => {
+    const service = new UsersStore(loadConfig(env));
+    await service.load('initial-admin-password');
+    try {
+      stdin = 'a-long-password';
+      await run('add', 'olga', 'operator', '--password-stdin');
+      await waitFor(() => service.sessionStamp('olga') !== null);
+      const granted = service.sessionStamp('olga');
+      await run('set-role', 'olga', 'viewer');
+      await waitFor(() => service.sessionStamp('olga') !== granted);
+      expect(service.sessionStamp('olga')).toMatch(/^viewer:/);
+      const demoted = service.sessionStamp('olga');
+      stdin = 'another-long-password';
+      await run('set-password', 'olga', '--password-stdin');
+      await waitFor(() => service.sessionStamp('olga') !== demoted);
+      expect(service.sessionStamp('olga')).toMatch(/^viewer:/);
+      await run('remove', 'olga');
+      await waitFor(() => service.sessionStamp('olga') === null);
+    } finally {
+      service.onModuleDestroy();
+    }
+  });
 });
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

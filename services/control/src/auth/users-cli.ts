@@ -14,14 +14,16 @@ import { MIN_PASSWORD_LENGTH, UsersStore } from './users-store';
  *
  * Passwords are typed at a hidden prompt (twice), or read from standard input with
  * `--password-stdin` (scripts: `echo "$PW" | npm run users … -- add bob operator --password-stdin`).
- * A running service picks the change up at the next login; a new role applies from then on.
+ * A running service picks changes up within a second: a changed password or role, or a removed
+ * user, ends that user's sessions (they sign in again).
  */
 
 export const USAGE = `usage: users <command> [--password-stdin]
   list                           users and their roles
   add <name> <role>              new user (role: ${ROLES.join(', ')})
   set-password <name>            new password
-  set-role <name> <role>         new role (from the user's next login)
+  set-role <name> <role>         new role (the user signs in again)
+  remove <name>                  delete the user (never the last admin)
 Passwords: at least ${MIN_PASSWORD_LENGTH} characters, typed at a hidden prompt or given on
 standard input with --password-stdin. DATA_DIR (or CRYOPILOT_CONFIG) selects the data directory.`;
 
@@ -50,8 +52,11 @@ export async function runUsersCli(
   if (extra.length > 0) return usage(`unexpected arguments: ${extra.join(' ')}`);
   const isRole = (value: string | undefined): value is Role =>
     (ROLES as readonly string[]).includes(value ?? '');
-  const needs = { list: 0, add: 2, 'set-password': 1, 'set-role': 2 } as const;
-  if (!command || !(command in needs)) return usage(`unknown command: ${command ?? '(none)'}`);
+  const needs = { list: 0, add: 2, 'set-password': 1, 'set-role': 2, remove: 1 } as const;
+  // Own keys only: `constructor` or `toString` are no commands.
+  if (!command || !Object.hasOwn(needs, command)) {
+    return usage(`unknown command: ${command ?? '(none)'}`);
+  }
   const count = needs[command as keyof typeof needs];
   if ([name, role].filter((a) => a !== undefined).length !== count) {
     return usage(`${command} takes ${count} argument(s)`);
@@ -78,7 +83,11 @@ export async function runUsersCli(
         break;
       case 'set-role':
         await store.setRole(name, role as Role);
-        io.out(`${name} is now ${role} (from the next login)`);
+        io.out(`${name} is now ${role}; their sessions have ended`);
+        break;
+      case 'remove':
+        await store.remove(name);
+        io.out(`removed ${name}; their sessions have ended`);
         break;
     }
     return 0;

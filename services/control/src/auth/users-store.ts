@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { roleSchema, Role } from '@cryopilot/protocol';
 import * as argon2 from 'argon2';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -37,6 +37,9 @@ const HASH_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/** How often a running service looks for changes made by the users CLI. */
+const CHANGE_CHECK_MS = 1000;
+
 /** Passwords shorter than this are refused. */
 export const MIN_PASSWORD_LENGTH = 10;
 
@@ -46,7 +49,7 @@ export const MIN_PASSWORD_LENGTH = 10;
  * log: there is never a default password.
  */
 @Injectable()
-export class UsersStore {
+export class UsersStore implements OnModuleDestroy {
   private readonly logger = new Logger(UsersStore.name);
   private readonly file: AtomicJsonFile<UsersFile>;
   private users: UsersFile['users'] = [];
@@ -56,6 +59,7 @@ export class UsersStore {
   private loadedMtimeMs = 0;
   /** Changes and reloads run one at a time, so none works on a stale list. */
   private readonly changes = new SerialQueue();
+  private watchTimer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(STORAGE_CONFIG.token) config: StorageConfig) {
     this.file = new AtomicJsonFile(
@@ -65,7 +69,25 @@ export class UsersStore {
     );
   }
 
+  /**
+   * The service's start: reads the users (creating `admin` when there is none), then follows
+   * the file, so that what the CLI changes (password, role, removal) ends the user's sessions
+   * within a second (see `sessionStamp`).
+   */
   async load(adminPassword: string | undefined): Promise<void> {
+    await this.loadOrCreate(adminPassword);
+    this.watchTimer = setInterval(() => {
+      void this.changes.run(() => this.reloadIfChanged());
+    }, CHANGE_CHECK_MS);
+    this.watchTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = null;
+  }
+
+  private async loadOrCreate(adminPassword: string | undefined): Promise<void> {
     const problems = await this.readFile();
     if (this.users.length > 0) return;
     if (problems.length > 0) {
@@ -106,7 +128,30 @@ export class UsersStore {
     await this.replace(username, (u) => ({ ...u, hash }));
   }
 
-  /** Changes a user's role; takes effect at the user's next login. */
+  /**
+   * What a session was granted against: the user's role and password hash. A session whose
+   * stamp no longer matches (role changed, password changed, user removed: null) is over.
+   */
+  sessionStamp(username: string): string | null {
+    const user = this.users.find((u) => u.username === username);
+    if (!user) return null;
+    return `${user.role}:${createHash('sha256').update(user.hash).digest('base64url')}`;
+  }
+
+  /** Removes a user; refuses to remove the last admin (nobody could manage users then). */
+  async remove(username: string): Promise<void> {
+    await this.changes.run(async () => {
+      const user = this.users.find((u) => u.username === username);
+      if (!user) throw new Error(`no user ${username}`);
+      const admins = this.users.filter((u) => u.role === 'admin');
+      if (user.role === 'admin' && admins.length === 1) {
+        throw new Error(`${username} is the last admin: add another admin first`);
+      }
+      await this.save(this.users.filter((u) => u !== user));
+    });
+  }
+
+  /** Changes a user's role; their sessions end (they sign in again with the new role). */
   async setRole(username: string, role: Role): Promise<void> {
     roleSchema.parse(role);
     await this.replace(username, (u) => ({ ...u, role }));
@@ -172,7 +217,7 @@ export class UsersStore {
 
   /**
    * Picks up changes made by the users CLI while the service runs (new users, passwords,
-   * roles) at the next login. A damaged file keeps the users already in memory.
+   * roles, removals). A damaged file keeps the users already in memory.
    */
   private async reloadIfChanged(): Promise<void> {
     const mtime = await this.mtime();

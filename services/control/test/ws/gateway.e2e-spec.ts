@@ -1,6 +1,7 @@
 /** The operator WebSocket of the real service: authentication, snapshot, samples, commands. */
 import request from 'supertest';
-import { startTestApp, TestApp } from '../support/test-app';
+import { UsersStore } from '../../src/auth/users-store';
+import { PASSWORD, startTestApp, TestApp } from '../support/test-app';
 import { LiveClient, RoleName, sessionCookie, upgradeStatus, wsUrl } from './ws-test-client';
 
 let t: TestApp;
@@ -56,6 +57,46 @@ describe('upgrade', () => {
     const result = await client.command('after-logout', 'valve.close', {});
     expect(result.error?.code).toBe('forbidden');
     await waitFor(() => client.closeCode === 4401);
+  });
+
+  it('ends the sessions of a user demoted, given a new password or removed by the users CLI', async () => {
+    const login = async (username: string, password: string) => {
+      const res = await request(t.app.getHttpServer())
+        .post('/api/auth/login')
+        .send({ username, password })
+        .expect(200);
+      return (res.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    };
+    const service = t.app.get(UsersStore);
+    // The CLI is another process with its own store on the same file.
+    const cli = new UsersStore(t.config);
+    await cli.open();
+    await service.add('olga', PASSWORD, 'operator');
+    await service.add('paul', PASSWORD, 'operator');
+    await service.add('rita', PASSWORD, 'operator');
+    const changes: [string, () => Promise<void>][] = [
+      ['olga', () => cli.setRole('olga', 'viewer')],
+      ['paul', () => cli.setPassword('paul', 'a-brand-new-password')],
+      ['rita', () => cli.remove('rita')],
+    ];
+    for (const [user, change] of changes) {
+      const cookie = await login(user, PASSWORD);
+      const client = await LiveClient.open(url, cookie);
+      open.push(client);
+      await client.next('snapshot');
+      await cli.open(); // the file as it is now (the service added users meanwhile)
+      await change();
+      // Within the service's one-second look at the file, and its WebSocket heartbeat.
+      await waitFor(() => client.closeCode === 4401, 10_000);
+      await request(t.app.getHttpServer()).get('/api/state').set('cookie', cookie).expect(401);
+    }
+    // Signing in again gives the new role.
+    const again = await login('olga', PASSWORD);
+    const session = await request(t.app.getHttpServer())
+      .get('/api/auth/session')
+      .set('cookie', again)
+      .expect(200);
+    expect(session.body).toMatchObject({ user: 'olga', role: 'viewer' });
   });
 });
 
