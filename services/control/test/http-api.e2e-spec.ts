@@ -341,6 +341,25 @@ describe('simulator API', () => {
     await admin.post('/api/sim/scenario').send({ name: 'o2-leak', leakPctPerMin: 0.1 }).expect(200);
     await admin.post('/api/sim/scenario').send({ name: 'normal' }).expect(200);
   });
+
+  it('answers 400 (never 500) to options the simulator refuses, and changes nothing', async () => {
+    const before = (await admin.get('/api/sim/plant').expect(200)).body as object;
+    // `sensor` applies to o2-drop only: the plant model refuses it for o2-leak.
+    const res = await admin
+      .post('/api/sim/scenario')
+      .send({ name: 'o2-leak', sensor: 2 })
+      .expect(400);
+    expect(res.body).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/sensor/) },
+    });
+    // A time scale so slow that no timer would fire for hours is refused too.
+    await admin.post('/api/sim/plant').send({ speed: 1e-300 }).expect(400);
+    await admin.post('/api/sim/plant').send({ speed: 0.05 }).expect(400);
+    const after = (await admin.get('/api/sim/plant').expect(200)).body as Record<string, unknown>;
+    expect(after.scenario).toEqual((before as Record<string, unknown>).scenario);
+    expect(after.speed).toEqual((before as Record<string, unknown>).speed);
+  });
 });
 
 describe('unknown routes', () => {

@@ -62,6 +62,22 @@ describe('AuditLog', () => {
     expect(text).toBe(line(0) + JSON.stringify(record(1, true)) + '\n' + line(2));
   });
 
+  it('keeps its files private (0600, directory 0700), also files left 0644 by older versions', async () => {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'audit.jsonl'), line(0), { mode: 0o644 });
+    const log = await openLog({ maxBytes: 400, maxFiles: 3 });
+    for (const i of range(1, 8)) await log.append(record(i)); // rotates
+    await log.flush();
+    const files = fs.readdirSync(dir);
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) expect(fs.statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
+    const fresh = path.join(path.dirname(dir), 'fresh');
+    const freshLog = new AuditLog({ dir: fresh });
+    logs.push(freshLog);
+    await freshLog.open();
+    expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
+  });
+
   it('serializes concurrent appends in call order', async () => {
     // Six records per file: appends rotate along the way, and ten files hold all 30.
     const log = await openLog({ maxBytes: 1000, maxFiles: 10 });

@@ -33,6 +33,8 @@ export interface AuditLogStats {
 export const MAX_RECENT_LIMIT = 1000;
 
 const MIB = 1024 * 1024;
+/** Who did what is as private as the state files: owner only (also fixes older 0644 files). */
+const AUDIT_FILE_MODE = 0o600;
 
 /**
  * Append-only audit trail of operator commands, one JSON line per record, in
@@ -77,7 +79,7 @@ export class AuditLog {
   open(): Promise<void> {
     return this.queue.run(async () => {
       if (this.state !== 'new') throw new Error('AuditLog.open() may be called only once');
-      await fs.mkdir(this.dir, { recursive: true });
+      await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
       this.recordsPerFile = [];
       let currentText = '';
       for (let index = this.maxFiles - 1; index >= 0; index--) {
@@ -88,7 +90,8 @@ export class AuditLog {
         this.remember(records);
         if (index === 0) currentText = text;
       }
-      this.handle = await fs.open(this.filePath(0), 'a');
+      this.handle = await fs.open(this.filePath(0), 'a', AUDIT_FILE_MODE);
+      await this.handle.chmod(AUDIT_FILE_MODE);
       this.currentBytes = Buffer.byteLength(currentText);
       if (currentText !== '' && !currentText.endsWith('\n')) {
         // A crash left a partial last line: terminate it, or the next record would be glued
@@ -190,7 +193,8 @@ export class AuditLog {
     } finally {
       // Reopen the current file even when a rename failed: appending to an oversized file
       // beats losing the audit trail until a restart.
-      this.handle = await fs.open(this.filePath(0), 'a');
+      this.handle = await fs.open(this.filePath(0), 'a', AUDIT_FILE_MODE);
+      await this.handle.chmod(AUDIT_FILE_MODE);
       this.currentBytes = (await this.handle.stat()).size;
     }
     return this.handle;

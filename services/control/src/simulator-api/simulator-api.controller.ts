@@ -9,6 +9,12 @@ import type { CardFault } from '../hardware/simulator/simulated-megaind.types';
 import { CARD_FAULTS, INPUT_FAULTS } from '../hardware/simulator/simulated-megaind.validation';
 import { parseBody } from '../http/parse-body';
 
+/**
+ * Slowest simulated time: below it the loop's timers (sample period × 1/speed) would not fire
+ * for hours, a frozen service rather than a slow one.
+ */
+const MIN_SPEED = 0.1;
+
 const faultSchema = z.strictObject({
   channel: z.string().max(32).optional(),
   fault: z.enum([...INPUT_FAULTS, ...CARD_FAULTS.filter((f) => f !== 'none')]),
@@ -26,7 +32,7 @@ const plantSchema = z.strictObject({
   o2BasePct: z.number().min(0).max(25).optional(),
   o2NoisePct: z.number().min(0).max(5).optional(),
   supplyV: z.number().min(0).max(60).optional(),
-  speed: z.number().positive().max(10_000).optional(),
+  speed: z.number().min(MIN_SPEED).max(10_000).optional(),
 });
 
 /** Simulator controls for demos and tests; only mounted with the simulated driver. */
@@ -68,7 +74,8 @@ export class SimulatorApiController {
   @HttpCode(200)
   setScenario(@Body() body: unknown) {
     const { name, ...params } = parseBody(scenarioSchema, body);
-    this.card.getPlant().setScenario(name, params);
+    // The scenario says which options apply to it (e.g. `sensor` only to o2-drop).
+    refusedAsBadRequest(() => this.card.getPlant().setScenario(name, params));
     return { ok: true, scenario: this.card.getPlant().scenario };
   }
 
@@ -82,7 +89,9 @@ export class SimulatorApiController {
   setPlant(@Body() body: unknown) {
     const { speed, ...params } = parseBody(plantSchema, body);
     this.card.syncPlant();
-    if (Object.keys(params).length > 0) this.card.getPlant().setParams(params);
+    if (Object.keys(params).length > 0) {
+      refusedAsBadRequest(() => this.card.getPlant().setParams(params));
+    }
     if (speed !== undefined) {
       if (!(this.clock instanceof SystemClock)) throw badRequest('time scale is fixed in this run');
       this.clock.setSpeed(speed);
@@ -107,6 +116,16 @@ export class SimulatorApiController {
 
 function isCardFault(fault: string): fault is CardFault {
   return (CARD_FAULTS as readonly string[]).includes(fault);
+}
+
+/** The simulator's own checks (RangeError) are the client's mistake: 400, not 500. */
+function refusedAsBadRequest(action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof RangeError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 function badRequest(message: string) {

@@ -33,6 +33,8 @@ export function installWebPage(app: INestApplication, uiDir: string): void {
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!isPageRequest(req)) return next();
+    // The page itself only with its nonce filled in, also under its file name.
+    if (req.path === '/index.html') return page.send(res);
     files(req, res, next);
   });
   app.use((req: Request, res: Response, next: NextFunction) => {

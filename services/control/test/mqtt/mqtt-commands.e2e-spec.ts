@@ -197,6 +197,31 @@ describe('stale commands never act late', () => {
     }
   });
 
+  it('refuses a command published retained while the service is connected (MQTT 5)', async () => {
+    const BASE = 'cryopilot/retained-live';
+    const app = await startTestApp({
+      deviceId: 'retained-live',
+      simulator: STILL_PLANT,
+      mqtt: { url: broker.url },
+    });
+    const rec = await MqttRecorder.connect(broker.url, [`${BASE}/cmd/result`]);
+    try {
+      await eventually(() => Promise.resolve(app.app.get(MqttBridgeService).stats().connected));
+      await rec.publish(
+        `${BASE}/cmd/mode.set`,
+        JSON.stringify({ id: 'live-ret', args: { mode: 'manual' }, ts: new Date().toISOString() }),
+        { retain: true, qos: 1 },
+      );
+      const result = await rec.waitFor((m) => m.text.includes('"live-ret"'));
+      expect(JSON.parse(result.text)).toMatchObject({ ok: false, error: { code: 'expired' } });
+      expect((await state(app)).mode).toBe('auto');
+    } finally {
+      await rec.publish(`${BASE}/cmd/mode.set`, '', { retain: true });
+      await rec.close();
+      await app.close();
+    }
+  });
+
   it('refuses a retained command replayed at subscription (MQTT 3.1.1) with expired', async () => {
     const BASE = 'cryopilot/retained';
     const rec = await MqttRecorder.connect(broker.url, [`${BASE}/cmd/result`]);

@@ -55,6 +55,26 @@ function setup(options: Partial<{ maxWaiting: number }> = {}) {
 }
 
 describe('MqttCommandIntake', () => {
+  it("keeps the sender's ts; dates a command without one by its arrival, not by when it runs", async () => {
+    const { sut, executor, advance } = setup();
+    let release = () => undefined as void;
+    executor.gate = new Promise<void>((r) => (release = r)); // commands wait behind a slow one
+    sut.handle(message('mode.set', '{"id":"first","args":{"mode":"auto"}}'));
+    sut.handle(
+      message('mode.set', '{"id":"sent","args":{"mode":"auto"},"ts":"2026-01-01T00:00:00.000Z"}'),
+    );
+    advance(5_000);
+    sut.handle(message('mode.set', '{"id":"later","args":{"mode":"manual"}}'));
+    advance(60_000); // they run a minute later
+    release();
+    await sut.idle();
+    expect(executor.executed.map((e) => (e.raw as { ts?: string }).ts)).toEqual([
+      new Date(1_000_000).toISOString(),
+      '2026-01-01T00:00:00.000Z',
+      new Date(1_005_000).toISOString(),
+    ]);
+  });
+
   it('runs a command with the configured role and transport expiry; the payload user is only recorded', async () => {
     const { sut, executor, results } = setup();
     expect(
@@ -63,7 +83,13 @@ describe('MqttCommandIntake', () => {
     await sut.idle();
     await new Promise((r) => setImmediate(r));
     expect(executor.executed[0]).toEqual({
-      raw: { name: 'mode.set', id: 'a', args: { mode: 'auto' } },
+      // No `ts` from the sender: dated by its arrival, so it can still expire in the queue.
+      raw: {
+        name: 'mode.set',
+        id: 'a',
+        args: { mode: 'auto' },
+        ts: new Date(1_000_000).toISOString(),
+      },
       ctx: { user: 'mqtt:admin', role: 'operator', source: 'mqtt', maxAgeMs: 10_000 },
     });
     expect(results.map((r) => r.result)).toEqual([{ id: 'a', ok: true, result: {} }]);

@@ -43,8 +43,9 @@ export interface CommandIntakeStats {
  * answers every one of them exactly once — malformed, oversized, unknown, expired and refused
  * commands included (they are audited like the rest by the bus).
  *
- * Expiry: the bus refuses a `ts` older than `maxAgeMs`; a retained command is refused by the
- * parser; an MQTT 5 message expiry interval that runs out while the command waits in our
+ * Expiry: the bus refuses a `ts` older than `maxAgeMs` (a command without one is dated by its
+ * arrival); a retained command is refused by the parser (MQTT 5 subscribes Retain As
+ * Published, so that holds for live deliveries too); an MQTT 5 message expiry interval that runs out while the command waits in our
  * queue is refused here. The broker never holds commands for us while we are offline: the
  * command subscription is QoS 0, which Mosquitto does not queue for offline sessions.
  */
@@ -122,7 +123,13 @@ export class MqttCommandIntake {
         parsed.request.id,
       );
     }
-    return this.executor.execute(parsed.request, ctx);
+    // Without a `ts` from the sender, the command is as old as its arrival here: it still
+    // expires if it waits in our queue longer than the bus allows, never runs late.
+    const request =
+      parsed.request.ts === undefined
+        ? { ...parsed.request, ts: new Date(arrivedMs).toISOString() }
+        : parsed.request;
+    return this.executor.execute(request, ctx);
   }
 
   private answer(replyTo: ReplyAddress, produce: () => Promise<CommandResult>): void {

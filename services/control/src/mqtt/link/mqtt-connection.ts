@@ -46,6 +46,11 @@ export interface SubscriptionRequest {
   readonly noLocal?: boolean;
   /** MQTT 5: do not send retained messages when subscribing. */
   readonly skipRetained?: boolean;
+  /**
+   * MQTT 5: keep the publisher's retain flag on live messages (Retain As Published), so that a
+   * command published retained is recognised as such even when it arrives live.
+   */
+  readonly retainAsPublished?: boolean;
 }
 
 /** A message received from the broker. */

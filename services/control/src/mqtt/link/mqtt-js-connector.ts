@@ -148,12 +148,16 @@ class MqttJsConnection implements MqttConnection {
   }
 
   async subscribe(subscriptions: readonly SubscriptionRequest[]): Promise<void> {
-    const map: Record<string, { qos: 0 | 1; nl?: boolean; rh?: number }> = {};
+    const map: Record<string, { qos: 0 | 1; nl?: boolean; rh?: number; rap?: boolean }> = {};
     for (const s of subscriptions) {
       map[s.topic] = {
         qos: s.qos,
         ...(this.protocolVersion === 5
-          ? { nl: s.noLocal ?? false, rh: s.skipRetained ? 2 : 0 }
+          ? {
+              nl: s.noLocal ?? false,
+              rh: s.skipRetained ? 2 : 0,
+              rap: s.retainAsPublished ?? false,
+            }
           : {}),
       };
     }

@@ -60,7 +60,13 @@ export function publishCommandResult(
 export function subscribeInputs(connection: MqttConnection, topics: MqttTopics): Promise<void> {
   const haStatus = topics.homeAssistantStatus;
   return connection.subscribe([
-    { topic: topics.commandFilter, qos: 0, noLocal: true, skipRetained: true },
+    {
+      topic: topics.commandFilter,
+      qos: 0,
+      noLocal: true,
+      skipRetained: true,
+      retainAsPublished: true,
+    },
     ...(haStatus ? [{ topic: haStatus, qos: 0 as const, skipRetained: true }] : []),
   ]);
 }
