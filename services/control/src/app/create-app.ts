@@ -1,7 +1,7 @@
 import { ConsoleLogger, INestApplication, Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
+import { QuietWsAdapter } from '../gateway/quiet-ws-adapter';
 import { installBodyParsing } from '../http/body-parsing';
 import { resolveUiDir } from '../web/ui-dir';
 import { installWebPage } from '../web/web-page';
@@ -21,7 +21,7 @@ export async function createApp(
   app.set('trust proxy', false);
   installWebPage(app, resolveUiDir());
   installBodyParsing(app, options.config.http.bodyLimitBytes);
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new QuietWsAdapter(app));
   app.enableShutdownHooks();
   return app;
 }

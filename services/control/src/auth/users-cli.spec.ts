@@ -88,6 +88,8 @@ describe('users CLI', () => {
     stdin = 'a-long-password';
     expect(await run(...argv)).toBe(code);
     expect(err.join('\n')).toMatch(message);
+    // A sentence for a person: no JSON, no stack, no JavaScript internals.
+    expect(err.join('\n')).not.toMatch(/[{[]\s*"|\n\s+at |native code|function /);
   });
 
   it('refuses short passwords and duplicate users, changing nothing', async () => {

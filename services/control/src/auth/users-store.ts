@@ -153,13 +153,13 @@ export class UsersStore implements OnModuleDestroy {
 
   /** Changes a user's role; their sessions end (they sign in again with the new role). */
   async setRole(username: string, role: Role): Promise<void> {
-    roleSchema.parse(role);
+    checked(roleSchema, role, 'role');
     await this.replace(username, (u) => ({ ...u, role }));
   }
 
   /** Adds a user; refuses duplicates and short passwords. */
   async add(username: string, password: string, role: Role): Promise<void> {
-    usernameSchema.parse(username);
+    checked(usernameSchema, username, 'username');
     if (password.length < MIN_PASSWORD_LENGTH) throw new Error('password too short');
     const hash = await argon2.hash(password, HASH_OPTIONS);
     await this.changes.run(async () => {
@@ -236,4 +236,13 @@ export class UsersStore implements OnModuleDestroy {
       return 0;
     }
   }
+}
+
+/** `value` when it passes `schema`; else an error a person can read (never zod's JSON). */
+function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new Error(
+    `${what} ${JSON.stringify(value)}: ${result.error.issues[0]?.message ?? 'invalid'}`,
+  );
 }

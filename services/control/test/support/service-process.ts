@@ -10,6 +10,8 @@ const PASSWORD = 'process-test-password';
 export interface ServiceProcess {
   readonly child: ChildProcess;
   readonly base: string;
+  /** The admin session's cookie (`name=value`). */
+  readonly cookie: string;
   /** Resolves when the process has ended: its exit code, or the signal that ended it. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
@@ -77,6 +79,7 @@ export async function startServiceProcess(
   return {
     child,
     base,
+    cookie,
     exited,
     output: () => out,
     post: (path, body) =>
