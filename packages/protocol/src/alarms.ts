@@ -38,6 +38,7 @@ export const ALARM_IDS = [
   'supply_voltage',
   'telemetry_outbox_overflow',
   'mqtt_outbox_overflow',
+  'disk_space_low',
 ] as const;
 export const alarmIdSchema = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'invalid alarm id');
 export type AlarmId = string;

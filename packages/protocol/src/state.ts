@@ -50,6 +50,8 @@ export const healthSchema = z.strictObject({
     controlLoop: healthCheckSchema,
     mqtt: healthCheckSchema,
     telemetry: healthCheckSchema,
+    /** The data disk: degraded when almost full (`storage.minFreeMb`). */
+    storage: healthCheckSchema,
   }),
 });
 export type Health = z.infer<typeof healthSchema>;

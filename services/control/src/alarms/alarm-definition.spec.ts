@@ -21,6 +21,7 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
         'o2_sensor_fault',
         'supply_voltage',
         'telemetry_outbox_overflow',
+        'disk_space_low',
       ].sort(),
     );
   });
@@ -79,6 +80,10 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
       mqtt_outbox_overflow: {
         severity: 'warning',
         message: 'MQTT data lost: buffer full or disk refused writes',
+      },
+      disk_space_low: {
+        severity: 'warning',
+        message: 'Data disk almost full: free space before writes fail',
       },
     });
   });

@@ -57,5 +57,6 @@ export function defaultAlarmDefinitions(o2AlarmOnDelayS: number): AlarmDefinitio
       'Telemetry data lost: buffer full or disk refused writes',
     ),
     def('mqtt_outbox_overflow', 'warning', 'MQTT data lost: buffer full or disk refused writes'),
+    def('disk_space_low', 'warning', 'Data disk almost full: free space before writes fail'),
   ];
 }

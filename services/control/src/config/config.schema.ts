@@ -98,6 +98,13 @@ const baseConfigSchema = z.strictObject({
     ),
   samplePeriodMs: z.number().int().min(100).max(10_000).default(500),
   dataDir: z.string().min(1).default('./data'),
+  /** Free space on the data disk (the SD card): below `minFreeMb`, alarm and degraded health. */
+  storage: z
+    .strictObject({
+      minFreeMb: z.number().min(1).max(100_000).default(200),
+      checkIntervalS: z.number().min(1).max(3600).default(30),
+    })
+    .prefault({}),
   hardware: z
     .strictObject({
       driver: z.enum(['megaind', 'simulated']).default('simulated'),

@@ -64,6 +64,7 @@ export type WebConfig = SliceOf<typeof WEB_CONFIG>;
 export const HEALTH_CONFIG = slice('HealthConfig', [
   'deviceId',
   'dataDir',
+  'storage',
   'samplePeriodMs',
   'hardware',
   'control',

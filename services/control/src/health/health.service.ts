@@ -5,6 +5,7 @@ import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
+import { DiskSpaceMonitor } from '../storage/disk-space-monitor';
 
 /** `/api/health`: `down` (HTTP 503) when the control loop or the hardware is down. */
 @Injectable()
@@ -15,6 +16,7 @@ export class HealthService {
     private readonly control: ControlView,
     private readonly card: MegaindCard,
     private readonly links: LinkRegistry,
+    private readonly disk: DiskSpaceMonitor,
   ) {}
 
   check(): Health {
@@ -37,9 +39,12 @@ export class HealthService {
       controlLoop,
       mqtt: linkCheck(links.mqtt),
       telemetry: linkCheck(links.telemetry),
+      storage: this.disk.health(),
     };
     const down = hardware.status === 'down' || controlLoop.status === 'down';
-    const degraded = checks.mqtt.status === 'degraded' || checks.telemetry.status === 'degraded';
+    const degraded = [checks.mqtt, checks.telemetry, checks.storage].some(
+      (c) => c.status === 'degraded',
+    );
     return { status: down ? 'down' : degraded ? 'degraded' : 'ok', checks };
   }
 }

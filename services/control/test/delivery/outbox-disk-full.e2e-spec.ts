@@ -1,54 +1,34 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskOutbox } from '../../src/delivery/disk-outbox';
+import { mountSmallFilesystem, smallFilesystemAvailable } from '../support/small-filesystem';
 
 /**
  * The store-and-forward outbox on a real filesystem that fills up: a 64 KiB tmpfs mounted by
  * the test. A full tmpfs (like ext4 on an SD card) first accepts part of a write (a short
  * write), then refuses with ENOSPC — the case that once left a broken record in a segment and
  * stuck replay until a restart.
- *
- * Mounting needs root (CI here runs as root) or password-less sudo (GitHub runners).
  */
-const mountCommand = (): string[] | null => {
-  if (process.getuid?.() === 0) return [];
-  try {
-    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
-    return ['sudo', '-n'];
-  } catch {
-    return null;
-  }
-};
-const prefix = mountCommand();
-const run = (args: string[]) =>
-  prefix!.length === 0
-    ? execFileSync(args[0], args.slice(1))
-    : execFileSync(prefix![0], [...prefix!.slice(1), ...args]);
-
 interface Rec {
   seq: number;
   pad: string;
 }
 
-const describeWithMount = prefix === null ? describe.skip : describe;
-if (prefix === null) {
+const describeWithMount = smallFilesystemAvailable ? describe : describe.skip;
+if (!smallFilesystemAvailable) {
   console.warn('outbox-disk-full: skipped, mounting a tmpfs needs root or password-less sudo');
 }
 
 describeWithMount('DiskOutbox on a filesystem that fills up (tmpfs, 64 KiB)', () => {
+  let fs: ReturnType<typeof mountSmallFilesystem>;
   let mountPoint: string;
   const logger = { warn: jest.fn(), error: jest.fn() };
 
   beforeAll(() => {
-    mountPoint = mkdtempSync(join(tmpdir(), 'outbox-full-'));
-    run(['mount', '-t', 'tmpfs', '-o', 'size=64k,mode=0777', 'tmpfs', mountPoint]);
+    fs = mountSmallFilesystem('64k');
+    mountPoint = fs.path;
   });
-  afterAll(() => {
-    run(['umount', '--lazy', mountPoint]); // lazy: an outbox left open by a failed test
-    rmSync(mountPoint, { recursive: true, force: true });
-  });
+  afterAll(() => fs.unmount());
 
   // Segments of 10 000 bytes are not page-aligned: the disk fills up in the middle of a record.
   const open = async () => {

@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real, small filesystem (tmpfs) for tests of what happens when the disk fills up. Mounting
+ * needs root (CI on this machine) or password-less sudo (GitHub runners); `available` says
+ * whether either is there, so that suites skip with a stated reason instead of failing.
+ */
+const prefix: string[] | null = (() => {
+  if (process.getuid?.() === 0) return [];
+  try {
+    execFileSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
+    return ['sudo', '-n'];
+  } catch {
+    return null;
+  }
+})();
+
+export const smallFilesystemAvailable = prefix !== null;
+
+function run(args: string[]): void {
+  if (prefix === null) throw new Error('mounting needs root or password-less sudo');
+  if (prefix.length === 0) execFileSync(args[0], args.slice(1));
+  else execFileSync(prefix[0], [...prefix.slice(1), ...args]);
+}
+
+/** Mounts a tmpfs of `size` (e.g. `64k`, `4m`) on a fresh directory; `unmount` removes it. */
+export function mountSmallFilesystem(size: string): { path: string; unmount(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'small-fs-'));
+  run(['mount', '-t', 'tmpfs', '-o', `size=${size},mode=0777`, 'tmpfs', path]);
+  return {
+    path,
+    unmount() {
+      run(['umount', '--lazy', path]); // lazy: a file left open by a failed test
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
