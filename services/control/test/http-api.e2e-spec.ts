@@ -84,6 +84,24 @@ describe('read API', () => {
 });
 
 describe('commands over HTTP', () => {
+  it('refuses a state-changing request from a page of another origin (403), changing nothing', async () => {
+    const before = await state();
+    const other = await operator
+      .post('/api/commands')
+      .set('origin', 'http://evil.example')
+      .send({ name: 'mode.set', args: { mode: before.mode === 'auto' ? 'manual' : 'auto' } })
+      .expect(403);
+    expect(other.body).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await admin.post('/api/auth/logout').set('origin', 'null').expect(403);
+    expect((await state()).mode).toBe(before.mode);
+    // Reading is not state-changing; the page's own origin and scripts without Origin pass.
+    await operator.get('/api/state').set('origin', 'http://evil.example').expect(200);
+    const { port } = t.app.getHttpServer().address() as { port: number };
+    await command(operator, { name: 'alarm.ack', args: { alarmId: 'level_low' } })
+      .set('origin', `http://127.0.0.1:${port}`)
+      .expect((res) => expect(res.status).not.toBe(403));
+  });
+
   it('refuses commands without a session, and viewers, with forbidden', async () => {
     const anon = await command(t.anonymous(), {
       name: 'mode.set',

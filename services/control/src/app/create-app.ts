@@ -1,6 +1,7 @@
 import { ConsoleLogger, INestApplication, Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { installOriginCheck } from '../http/origin-check';
 import { QuietWsAdapter } from '../gateway/quiet-ws-adapter';
 import { installBodyParsing } from '../http/body-parsing';
 import { resolveUiDir } from '../web/ui-dir';
@@ -20,6 +21,7 @@ export async function createApp(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   installWebPage(app, resolveUiDir());
+  installOriginCheck(app);
   installBodyParsing(app, options.config.http.bodyLimitBytes);
   app.useWebSocketAdapter(new QuietWsAdapter(app));
   app.enableShutdownHooks();

@@ -16,9 +16,12 @@ import { z } from 'zod';
 import { parseBody } from '../http/parse-body';
 import { CurrentUser, Public } from './auth.decorators';
 import { SESSION_COOKIE, SESSION_IDLE_MS, SessionStore } from './session-store';
-import { User, UsersStore } from './users-store';
+import { MAX_PASSWORD_LENGTH, User, UsersStore } from './users-store';
 
-const loginSchema = z.strictObject({ username: z.string().max(64), password: z.string().max(256) });
+const loginSchema = z.strictObject({
+  username: z.string().max(64),
+  password: z.string().max(MAX_PASSWORD_LENGTH),
+});
 
 @Controller('api/auth')
 export class AuthController {

@@ -92,6 +92,24 @@ describe('users CLI', () => {
     expect(err.join('\n')).not.toMatch(/[{[]\s*"|\n\s+at |native code|function /);
   });
 
+  it.each([
+    ['short', /too short \(at least 12/],
+    ['            ', /only whitespace/],
+    ['maximilian12', /not be the user name/],
+    ['x'.repeat(257), /too long \(at most 256/],
+  ])('refuses the password %p for maximilian12, adding nobody', async (password, message) => {
+    stdin = password;
+    expect(await run('add', 'maximilian12', 'viewer', '--password-stdin')).toBe(1);
+    expect(err.join()).toMatch(message);
+    expect((await store()).find('maximilian12')).toBeNull();
+  });
+
+  it('accepts the longest password login accepts, and login accepts it too', async () => {
+    stdin = 'y'.repeat(256);
+    expect(await run('add', 'longpw', 'viewer', '--password-stdin')).toBe(0);
+    expect(await (await store()).verify('longpw', 'y'.repeat(256))).not.toBeNull();
+  });
+
   it('refuses short passwords and duplicate users, changing nothing', async () => {
     stdin = 'short';
     expect(await run('add', 'bob', 'viewer', '--password-stdin')).toBe(1);

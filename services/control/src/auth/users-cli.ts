@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Role, ROLES } from '@cryopilot/protocol';
 import { ConfigError, loadConfig } from '../config/config.loader';
-import { MIN_PASSWORD_LENGTH, UsersStore } from './users-store';
+import { MIN_PASSWORD_LENGTH, passwordProblem, UsersStore } from './users-store';
 
 /**
  * Manages the operator page's users in `<DATA_DIR>/users.json` (argon2id hashes), with the
@@ -24,7 +24,7 @@ export const USAGE = `usage: users <command> [--password-stdin]
   set-password <name>            new password
   set-role <name> <role>         new role (the user signs in again)
   remove <name>                  delete the user (never the last admin)
-Passwords: at least ${MIN_PASSWORD_LENGTH} characters, typed at a hidden prompt or given on
+Passwords: at least ${MIN_PASSWORD_LENGTH} characters, not the user name, typed at a hidden prompt or given on
 standard input with --password-stdin. DATA_DIR (or CRYOPILOT_CONFIG) selects the data directory.`;
 
 /** The terminal, injectable for tests. */
@@ -67,7 +67,7 @@ export async function runUsersCli(
   try {
     const store = new UsersStore(loadConfig(env));
     await store.open();
-    const password = () => readPassword(io, passwordFromStdin);
+    const password = () => readPassword(io, passwordFromStdin, name);
     switch (command) {
       case 'list':
         for (const user of store.list()) io.out(`${user.username}\t${user.role}`);
@@ -99,13 +99,13 @@ export async function runUsersCli(
   }
 }
 
-async function readPassword(io: CliIo, fromStdin: boolean): Promise<string> {
+async function readPassword(io: CliIo, fromStdin: boolean, username: string): Promise<string> {
   const password = fromStdin
     ? (await io.readStdin()).replace(/\r?\n$/, '')
     : await io.promptHidden('password: ');
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new Error(`password too short (at least ${MIN_PASSWORD_LENGTH} characters)`);
-  }
+  // The store's own rule, checked before the second prompt so nobody types a bad one twice.
+  const problem = passwordProblem(username, password);
+  if (problem !== null) throw new Error(problem);
   if (!fromStdin && (await io.promptHidden('again: ')) !== password) {
     throw new Error('the two passwords differ');
   }
