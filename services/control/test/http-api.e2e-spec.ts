@@ -29,12 +29,26 @@ const command = (agent: TestAgent, body: unknown) =>
   agent.post('/api/commands').send(body as object);
 
 describe('read API', () => {
-  it('GET /api/health is public and healthy', async () => {
+  it('GET /api/health is public and healthy; details (addresses, errors) for signed-in users only', async () => {
     const res = await t.anonymous().get('/api/health').expect(200);
     expect(healthSchema.parse(res.body)).toMatchObject({
       status: 'ok',
       checks: { hardware: { status: 'ok' } },
     });
+    const checks = Object.values((res.body as { checks: Record<string, object> }).checks);
+    expect(checks.every((c) => Object.keys(c).join() === 'status')).toBe(true);
+    const signedIn = (await viewer.get('/api/health').expect(200)).body as {
+      checks: Record<string, { detail?: string }>;
+    };
+    // The link states' details (here: MQTT's broker, telemetry off) and the disk's figures.
+    expect(signedIn.checks.storage.detail).toMatch(/free of/);
+    expect(signedIn.checks.telemetry.detail).toBeDefined();
+  });
+
+  it('GET /api/diagnostics never shows where the data lives on the Pi', async () => {
+    const res = await viewer.get('/api/diagnostics').expect(200);
+    expect(JSON.stringify(res.body)).not.toContain(t.dataDir);
+    expect((res.body as { disk: object }).disk).toMatchObject({ freeMb: expect.any(Number) });
   });
 
   it('GET /api/state needs a session and matches the contract', async () => {

@@ -61,16 +61,13 @@ export class DiagnosticsService {
     try {
       const s = await statfs(this.config.dataDir);
       return {
-        path: this.config.dataDir,
         freeMb: Math.round((s.bavail * s.bsize) / 1048576),
         totalMb: Math.round((s.blocks * s.bsize) / 1048576),
       };
     } catch (error) {
-      // The data directory may be missing or unreadable; report it instead of failing the page.
-      return {
-        path: this.config.dataDir,
-        error: error instanceof Error ? error.message : String(error),
-      };
+      // The data directory may be missing or unreadable; report it instead of failing the page
+      // (the error code only: the message would show the path to every viewer).
+      return { error: `free space unknown (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
     }
   }
 }

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpStatus, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Query, Req, Res } from '@nestjs/common';
 import type { Health, StateSnapshot, Trend } from '@cryopilot/protocol';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log';
 import { MinRole, Public } from '../auth/auth.decorators';
+import { SESSION_COOKIE, SessionStore } from '../auth/session-store';
 import { Clock } from '../clock/clock';
 import { WEB_CONFIG, WebConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
@@ -35,16 +36,22 @@ export class ApiController {
     private readonly trend: TrendService,
     private readonly audit: AuditLog,
     private readonly diagnostics: DiagnosticsService,
+    private readonly sessions: SessionStore,
   ) {
     this.trendQuery = z.strictObject({ minutes: intParam(1, config.trend.retainMinutes, 15) });
   }
 
+  /**
+   * Public, for container health checks and monitors: the statuses. The details (broker and
+   * database addresses, error texts, disk figures) only for a signed-in user.
+   */
   @Public()
   @Get('health')
-  getHealth(@Res({ passthrough: true }) res: Response): Health {
+  getHealth(@Req() req: Request, @Res({ passthrough: true }) res: Response): Health {
     const health = this.health.check();
     if (health.status === 'down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return health;
+    const cookies = req.cookies as Record<string, string> | undefined;
+    return this.sessions.get(cookies?.[SESSION_COOKIE]) ? health : withoutDetails(health);
   }
 
   @MinRole('viewer')
@@ -72,4 +79,11 @@ export class ApiController {
     const { limit } = parseBody(this.auditQuery, query);
     return this.audit.recent(limit);
   }
+}
+
+function withoutDetails(health: Health): Health {
+  const checks = Object.fromEntries(
+    Object.entries(health.checks).map(([name, check]) => [name, { status: check.status }]),
+  ) as Health['checks'];
+  return { status: health.status, checks };
 }

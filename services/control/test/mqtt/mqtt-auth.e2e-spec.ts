@@ -71,8 +71,9 @@ describe('a broker with a password file', () => {
       mqtt: { url: broker.url, username: SERVICE.username, password: 'not-the-password' },
     });
     try {
+      const signedIn = await app.login('admin');
       const health = await eventually(async () => {
-        const res = await app.anonymous().get('/api/health');
+        const res = await signedIn.get('/api/health');
         const body = res.body as { checks: { mqtt: { status: string; detail?: string } } };
         return body.checks.mqtt.detail?.match(/authori[sz]ed|password/i) ? res : undefined;
       });

@@ -65,7 +65,7 @@ describe('embedded broker', () => {
     const first = await startTestApp({ deviceId: 'embedded-a', mqtt: { embeddedPort: port } });
     const second = await startTestApp({ deviceId: 'embedded-b', mqtt: { embeddedPort: port } });
     try {
-      const res = await second.anonymous().get('/api/health').expect(200);
+      const res = await (await second.login('admin')).get('/api/health').expect(200);
       const mqtt = (res.body as { checks: { mqtt: { status: string; detail: string } } }).checks
         .mqtt;
       expect(mqtt.status).toBe('degraded');

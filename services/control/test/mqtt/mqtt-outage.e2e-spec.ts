@@ -247,7 +247,7 @@ describe('outbox bound', () => {
       const bridge = app.app.get(MqttBridgeService);
       const dropped = bridge.stats().stream!.outbox.dropped;
       expect(dropped).toBeGreaterThan(0);
-      const health = (await app.anonymous().get('/api/health')).body as {
+      const health = (await (await app.login('admin')).get('/api/health')).body as {
         checks: { mqtt: { detail: string } };
       };
       expect(health.checks.mqtt.detail).toMatch(/\d+ record\(s\) dropped at the outbox bound/);

@@ -16,21 +16,23 @@ if (!smallFilesystemAvailable) {
 describeWithMount('data disk almost full (tmpfs, 8 MiB)', () => {
   let fs: ReturnType<typeof mountSmallFilesystem>;
   let app: TestApp;
+  let admin: Awaited<ReturnType<TestApp['login']>>;
   beforeAll(async () => {
     fs = mountSmallFilesystem('8m');
     app = await startTestApp(
       { storage: { minFreeMb: 4, checkIntervalS: 1 } },
       { dataDir: join(fs.path, 'data') },
     );
+    admin = await app.login('admin'); // once: logins are rate-limited
   });
   afterAll(async () => {
     await app?.close();
     fs.unmount();
   });
 
-  const health = async () => (await app.anonymous().get('/api/health')).body as Health;
+  // Signed in: the public health has statuses only, no details.
+  const health = async () => (await admin.get('/api/health')).body as Health;
   const diskAlarm = async () => {
-    const admin = await app.login('admin');
     const state = (await admin.get('/api/state').expect(200)).body as StateSnapshot;
     return state.alarms.find((a) => a.id === 'disk_space_low');
   };
@@ -43,7 +45,7 @@ describeWithMount('data disk almost full (tmpfs, 8 MiB)', () => {
     const h = await health();
     expect(h.status).toBe('degraded');
     expect(h.checks.storage.detail).toMatch(/^data disk almost full: \d+\.\d MB free of 8\.0 MB$/);
-    expect(h.checks.storage.detail).not.toContain(fs.path); // public endpoint: no paths
+    expect(h.checks.storage.detail).not.toContain(fs.path); // no paths, even signed in
     await eventually(async () => (await diskAlarm())?.active === true, 10_000);
     // The control loop is unaffected.
     expect(h.checks.controlLoop.status).toBe('ok');
