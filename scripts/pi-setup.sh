@@ -71,6 +71,10 @@ for name in "${SECRETS[@]}"; do
   fi
 done
 [ -n "$(value_of DEVICE_ID)" ] || set_value DEVICE_ID "$(hostname -s | tr -c 'A-Za-z0-9_\n-' '-')"
+# The service's MQTT client id, unguessable: Mosquitto cannot tie a client id to a user, and
+# a client connecting with the service's id would take its session (and its commands) over.
+[ -n "$(value_of MQTT_CLIENT_ID)" ] ||
+  set_value MQTT_CLIENT_ID "cryopilot-$(value_of DEVICE_ID)-$(random_secret | cut -c1-16)"
 if [ -z "$(value_of I2C_GID)" ]; then
   gid="$(host_i2c_gid)"
   set_value I2C_GID "${gid:-998}"

@@ -93,6 +93,10 @@ describe('make setup', () => {
     expect(new Set(SECRETS.map((n) => values[n])).size).toBe(SECRETS.length);
     expect(values.I2C_GID).toMatch(/^\d+$/);
     expect(values.DEVICE_ID).toMatch(/^[A-Za-z0-9_-]+$/);
+    // The service's MQTT client id cannot be guessed (Mosquitto does not tie ids to users).
+    expect(values.MQTT_CLIENT_ID).toMatch(
+      new RegExp(`^cryopilot-${values.DEVICE_ID}-[0-9a-f]{16}$`),
+    );
 
     const second = runSetup(envFile);
     expect(second.status).toBe(0);
