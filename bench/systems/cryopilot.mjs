@@ -15,7 +15,8 @@ const ADMIN_PASSWORD = 'bench-admin-password';
  * the channels read `warmup`, O2 is unavailable and every fill is refused).
  */
 const BENCH_CONFIG_YAML = `# Written by the CryoPilot bench.
-http: { host: 127.0.0.1 }
+# The fan-out windows open their pages as one user.
+http: { host: 127.0.0.1, maxSocketsPerUser: 1000 }
 channels:
   - { id: o2_1, label: O2 sensor 1, role: o2, input: 1, unit: '%vol', range: { min: 0, max: 25 }, warmupS: 1 }
   - { id: o2_2, label: O2 sensor 2, role: o2, input: 2, unit: '%vol', range: { min: 0, max: 25 }, warmupS: 1 }

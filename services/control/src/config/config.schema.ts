@@ -174,6 +174,8 @@ const baseConfigSchema = z.strictObject({
       port: z.number().int().min(1).max(65_535).default(8181),
       host: z.string().default('0.0.0.0'),
       bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
+      /** Operator-page WebSockets one account may hold open at once (tabs, wall display). */
+      maxSocketsPerUser: z.number().int().min(1).max(1000).default(10),
     })
     .prefault({}),
   simulator: z

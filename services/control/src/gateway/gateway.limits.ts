@@ -15,6 +15,13 @@ export interface GatewayLimits {
   readonly heartbeatMs: number;
   /** Minutes of history in the snapshot (the page's default trend range). */
   readonly snapshotTrendMinutes: number;
+  /**
+   * Messages a client may send: a bucket of `messageBurst` refilled at `messagesPerSecond`.
+   * A person clicking never comes close; a script flooding commands (each one audited) is
+   * disconnected before it can push the accepted commands out of the bounded audit.
+   */
+  readonly messagesPerSecond: number;
+  readonly messageBurst: number;
 }
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
@@ -24,6 +31,8 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxFrameBytes: 64 * 1024,
   heartbeatMs: 5_000,
   snapshotTrendMinutes: 15,
+  messagesPerSecond: 5,
+  messageBurst: 20,
 };
 
 /** WebSocket close codes used by the gateway (4000–4999 are for applications). */
@@ -32,4 +41,6 @@ export const CLOSE_CODES = {
   sessionEnded: 4401,
   /** Service shutting down. */
   goingAway: 1001,
+  /** Policy violation: the client sent messages faster than `messagesPerSecond`. */
+  tooManyMessages: 1008,
 } as const;

@@ -8,6 +8,8 @@ export class OperatorClient {
   readonly outbox: ClientOutbox;
   /** Cleared at each ping, set by the pong: still false at the next ping means dead. */
   private isAlive = true;
+  private tokens: number;
+  private refilledAtMs: number | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -15,10 +17,24 @@ export class OperatorClient {
     readonly token: string,
     readonly user: string,
     readonly role: Role,
-    limits: GatewayLimits,
+    private readonly limits: GatewayLimits,
     onOverflow: (client: OperatorClient) => void,
   ) {
     this.outbox = new ClientOutbox(socket, limits, () => onOverflow(this));
+    this.tokens = limits.messageBurst;
+  }
+
+  /** Takes one message from the client's allowance (token bucket); false when it is spent. */
+  allowMessage(nowMs: number): boolean {
+    const elapsedS = this.refilledAtMs === null ? 0 : (nowMs - this.refilledAtMs) / 1000;
+    this.refilledAtMs = nowMs;
+    this.tokens = Math.min(
+      this.limits.messageBurst,
+      this.tokens + elapsedS * this.limits.messagesPerSecond,
+    );
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   markAlive(): void {

@@ -59,6 +59,8 @@ export class OperatorGateway
   private subscriptions: Subscription[] = [];
   private stopTicks: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** Clients disconnected for sending messages too fast. */
+  private floods = 0;
 
   constructor(
     @Inject(WEB_CONFIG.token) private readonly config: WebConfig,
@@ -72,10 +74,12 @@ export class OperatorGateway
 
   /** Refuses the upgrade itself (HTTP 401/403/503) instead of opening a socket to close it. */
   afterInit(server: WebSocketServer): void {
-    server.options.verifyClient = createUpgradeVerifier(
-      this.sessions,
-      () => this.clients.size >= MAX_CLIENTS,
-    );
+    server.options.verifyClient = createUpgradeVerifier(this.sessions, {
+      isFull: () => this.clients.size >= MAX_CLIENTS,
+      userAtLimit: (user) =>
+        [...this.clients.values()].filter((c) => c.user === user).length >=
+        this.config.http.maxSocketsPerUser,
+    });
   }
 
   onModuleInit(): void {
@@ -119,9 +123,9 @@ export class OperatorGateway
   }
 
   /** Per-client send state, for tests and diagnostics. */
-  stats(): { clients: number; perClient: OutboxStats[] } {
+  stats(): { clients: number; perClient: OutboxStats[]; floods: number } {
     const perClient = [...this.clients.values()].map((c) => c.outbox.stats());
-    return { clients: this.clients.size, perClient };
+    return { clients: this.clients.size, perClient, floods: this.floods };
   }
 
   private snapshotFor(client: OperatorClient): WsServerMessage {
@@ -161,6 +165,12 @@ export class OperatorGateway
   }
 
   private receive(client: OperatorClient, data: RawData, isBinary: boolean): void {
+    if (!client.allowMessage(performance.now())) {
+      // Not executed, not audited: a flood must not reach the command bus or the audit.
+      this.floods += 1;
+      client.socket.close(CLOSE_CODES.tooManyMessages, 'too many messages');
+      return;
+    }
     this.execute(client, toBuffer(data), isBinary).catch((error: unknown) =>
       this.logger.error(
         `WebSocket command failed: ${error instanceof Error ? error.stack : String(error)}`,

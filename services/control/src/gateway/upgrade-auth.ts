@@ -3,18 +3,30 @@ import type { VerifyClientCallbackAsync } from 'ws';
 import type { SessionStore } from '../auth/session-store';
 import { isSameOrigin, sessionTokenFromCookieHeader } from './session-cookie';
 
+/** How many sockets the gateway holds, in all and per user. */
+export interface ConnectionCapacity {
+  isFull(): boolean;
+  /** The user holds as many sockets as one user may. */
+  userAtLimit(user: string): boolean;
+}
+
 /** Why an upgrade request is refused, as an HTTP status and text; null when accepted. */
 export function upgradeRefusal(
   request: IncomingMessage,
   sessions: SessionStore,
-  isFull: () => boolean,
+  capacity: ConnectionCapacity,
 ): { status: number; message: string } | null {
   if (!isSameOrigin(request.headers.origin, request.headers.host)) {
     return { status: 403, message: 'cross-origin WebSocket refused' };
   }
   const token = sessionTokenFromCookieHeader(request.headers.cookie);
-  if (!sessions.get(token)) return { status: 401, message: 'login required' };
-  if (isFull()) return { status: 503, message: 'too many connections' };
+  const session = sessions.get(token);
+  if (!session) return { status: 401, message: 'login required' };
+  // Per user first: one account opening sockets in a loop must not lock the others out.
+  if (capacity.userAtLimit(session.user)) {
+    return { status: 429, message: 'too many connections for this user' };
+  }
+  if (capacity.isFull()) return { status: 503, message: 'too many connections' };
   return null;
 }
 
@@ -24,10 +36,10 @@ export function upgradeRefusal(
  */
 export function createUpgradeVerifier(
   sessions: SessionStore,
-  isFull: () => boolean,
+  capacity: ConnectionCapacity,
 ): VerifyClientCallbackAsync<IncomingMessage> {
   return (info, callback) => {
-    const refusal = upgradeRefusal(info.req, sessions, isFull);
+    const refusal = upgradeRefusal(info.req, sessions, capacity);
     if (refusal) callback(false, refusal.status, refusal.message);
     else callback(true);
   };

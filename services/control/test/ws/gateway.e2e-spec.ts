@@ -1,6 +1,7 @@
 /** The operator WebSocket of the real service: authentication, snapshot, samples, commands. */
 import request from 'supertest';
 import { UsersStore } from '../../src/auth/users-store';
+import { DEFAULT_GATEWAY_LIMITS } from '../../src/gateway/gateway.limits';
 import { PASSWORD, startTestApp, TestApp } from '../support/test-app';
 import { LiveClient, RoleName, sessionCookie, upgradeStatus, wsUrl } from './ws-test-client';
 
@@ -46,6 +47,47 @@ describe('upgrade', () => {
     expect(await upgradeStatus(url, { cookie, origin: 'http://evil.example' })).toBe(403);
     const { port } = t.app.getHttpServer().address() as { port: number };
     expect(await upgradeStatus(url, { cookie, origin: `http://127.0.0.1:${port}` })).toBe(101);
+  });
+
+  it('disconnects a client flooding messages (1008) before they reach the bus or the audit', async () => {
+    const admin = adminHttp();
+    const auditBefore = (await admin.get('/api/audit?limit=1000')).body as unknown[];
+    const flooder = await connect('viewer');
+    await flooder.next('snapshot');
+    for (let i = 0; i < 500; i++)
+      flooder.send({ type: 'command', id: `f${i}`, name: 'nope', args: {} });
+    await waitFor(() => flooder.closeCode === 1008);
+    const answered = flooder.of('command-result').length;
+    expect(answered).toBeLessThanOrEqual(DEFAULT_GATEWAY_LIMITS.messageBurst);
+    const auditAfter = (await admin.get('/api/audit?limit=1000')).body as unknown[];
+    expect(auditAfter.length - auditBefore.length).toBeLessThanOrEqual(
+      DEFAULT_GATEWAY_LIMITS.messageBurst,
+    );
+    // A person's pace is never limited: another client keeps working.
+    const calm = await connect('operator');
+    await calm.next('snapshot');
+    for (let i = 0; i < 3; i++) {
+      expect((await calm.command(`c${i}`, 'alarm.ack', { alarmId: 'level_low' })).id).toBe(`c${i}`);
+    }
+  });
+
+  it("limits the sockets of one user (429) without touching anyone else's", async () => {
+    const held: LiveClient[] = [];
+    for (let i = 0; i < t.config.http.maxSocketsPerUser; i++) {
+      held.push(await LiveClient.open(url, cookies.viewer));
+    }
+    open.push(...held);
+    expect(await upgradeStatus(url, { cookie: cookies.viewer })).toBe(429);
+    // Others still get in.
+    expect(await upgradeStatus(url, { cookie: cookies.operator })).toBe(101);
+    // One closed: room for one more.
+    held[0].close();
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 101; i++) {
+      status = await upgradeStatus(url, { cookie: cookies.viewer });
+      if (status !== 101) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(status).toBe(101);
   });
 
   it('closes the socket when the session ends (logout)', async () => {

@@ -88,7 +88,8 @@ describe('200 connected clients', () => {
   const WINDOW_MS = 5000;
 
   async function measure(clients: number) {
-    const t = await startTestApp();
+    // The 200 pages are one user's: lift the per-user limit (its own test is in gateway.e2e).
+    const t = await startTestApp({ http: { maxSocketsPerUser: 1000 } });
     try {
       const swarm = clients
         ? await ClientSwarm.open(wsUrl(t), await sessionCookie(t, 'viewer'), clients)
