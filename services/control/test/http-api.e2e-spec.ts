@@ -2,7 +2,7 @@
 import type { StateSnapshot } from '@cryopilot/protocol';
 import { COMMAND_NAMES, healthSchema, stateSnapshotSchema, trendSchema } from '@cryopilot/protocol';
 import type TestAgent from 'supertest/lib/agent';
-import { eventually, startTestApp, TestApp } from './support/test-app';
+import { ADMIN_PASSWORD, eventually, PASSWORD, startTestApp, TestApp } from './support/test-app';
 
 let t: TestApp;
 let operator: TestAgent;
@@ -94,6 +94,24 @@ describe('read API', () => {
     expect(res.body).toEqual({ user: 'admin', role: 'admin', commands: COMMAND_NAMES });
     expect(res.headers['set-cookie'][0]).toMatch(/HttpOnly/);
     expect(res.headers['set-cookie'][0]).toMatch(/SameSite=Strict/);
+  });
+});
+
+describe('sign-in under attack', () => {
+  it('refuses an account after its failure budget (429, Retry-After); other accounts still sign in', async () => {
+    const app = await startTestApp({ http: { loginFailuresPerAccount: 3 } });
+    try {
+      await app.login('operator'); // creates the user
+      const attempt = (username: string, password: string) =>
+        app.anonymous().post('/api/auth/login').send({ username, password });
+      for (let i = 0; i < 3; i++) await attempt('operator', 'not-the-password').expect(401);
+      const locked = await attempt('operator', PASSWORD).expect(429);
+      expect(locked.headers['retry-after']).toMatch(/^\d+$/);
+      expect(locked.body).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      await attempt('admin', ADMIN_PASSWORD).expect(200);
+    } finally {
+      await app.close();
+    }
   });
 });
 

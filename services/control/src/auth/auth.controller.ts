@@ -3,10 +3,13 @@ import {
   Controller,
   Get,
   HttpCode,
+  HttpException,
+  HttpStatus,
   Inject,
   Post,
   Req,
   Res,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Throttle } from '@nestjs/throttler';
@@ -16,6 +19,7 @@ import { z } from 'zod';
 import { parseBody } from '../http/parse-body';
 import { CurrentUser, Public } from './auth.decorators';
 import { SESSION_COOKIE, SESSION_IDLE_MS, SessionStore } from './session-store';
+import { LoginGate } from './login-gate';
 import { MAX_PASSWORD_LENGTH, User, UsersStore } from './users-store';
 
 const loginSchema = z.strictObject({
@@ -28,16 +32,36 @@ export class AuthController {
   constructor(
     @Inject(UsersStore) private readonly users: UsersStore,
     private readonly sessions: SessionStore,
+    private readonly gate: LoginGate,
   ) {}
 
-  /** Rate-limited per client address: 10 attempts a minute. */
+  /**
+   * Rate-limited per client address (10 attempts a minute), and through the login gate: a
+   * bounded number of argon2 checks at once, and a failure budget per account.
+   */
   @Public()
   @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const { username, password } = parseBody(loginSchema, body);
-    const user = await this.users.verify(username, password);
+    const found: { user: User | null } = { user: null };
+    const outcome = await this.gate.attempt(
+      username,
+      () => Date.now(),
+      async () => (found.user = await this.users.verify(username, password)) !== null,
+    );
+    if ('kind' in outcome) {
+      if (outcome.kind === 'busy') {
+        throw new ServiceUnavailableException('too many sign-ins at once: try again in a moment');
+      }
+      res.setHeader('Retry-After', String(outcome.retryAfterS));
+      throw new HttpException(
+        `too many failed sign-ins for this account: try again in ${outcome.retryAfterS} s`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    const user = found.user;
     if (!user) throw new UnauthorizedException('wrong user name or password');
     const session = this.sessions.create(user.username, user.role);
     res.cookie(SESSION_COOKIE, session.token, {

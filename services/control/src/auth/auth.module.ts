@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { WEB_CONFIG, WebConfig } from '../config/config.slices';
+import { DEFAULT_LOGIN_GATE, LoginGate } from './login-gate';
 import { SessionStore } from './session-store';
 import { UsersStore } from './users-store';
 
@@ -35,6 +37,16 @@ export class AuthModule {
         UsersStore,
         SessionStore,
         UsersLoader,
+        // One gate for the whole service: the bounds are global.
+        {
+          provide: LoginGate,
+          inject: [WEB_CONFIG.token],
+          useFactory: (config: WebConfig) =>
+            new LoginGate({
+              ...DEFAULT_LOGIN_GATE,
+              maxFailuresPerAccount: config.http.loginFailuresPerAccount,
+            }),
+        },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],

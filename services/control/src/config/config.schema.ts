@@ -176,6 +176,8 @@ const baseConfigSchema = z.strictObject({
       bodyLimitBytes: z.number().int().min(1024).max(1_048_576).default(16_384),
       /** Operator-page WebSockets one account may hold open at once (tabs, wall display). */
       maxSocketsPerUser: z.number().int().min(1).max(1000).default(10),
+      /** Failed sign-ins per account within 15 minutes before it is refused for a while. */
+      loginFailuresPerAccount: z.number().int().min(3).max(1000).default(20),
     })
     .prefault({}),
   simulator: z
