@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskOutbox } from '../../src/delivery/disk-outbox';
-import { mountSmallFilesystem, smallFilesystemAvailable } from '../support/small-filesystem';
+import { describeOnSmallFilesystem, mountSmallFilesystem } from '../support/small-filesystem';
 
 /**
  * The store-and-forward outbox on a real filesystem that fills up: a 64 KiB tmpfs mounted by
@@ -14,12 +14,7 @@ interface Rec {
   pad: string;
 }
 
-const describeWithMount = smallFilesystemAvailable ? describe : describe.skip;
-if (!smallFilesystemAvailable) {
-  console.warn('outbox-disk-full: skipped, mounting a tmpfs needs root or password-less sudo');
-}
-
-describeWithMount('DiskOutbox on a filesystem that fills up (tmpfs, 64 KiB)', () => {
+describeOnSmallFilesystem('DiskOutbox on a filesystem that fills up (tmpfs, 64 KiB)', () => {
   let fs: ReturnType<typeof mountSmallFilesystem>;
   let mountPoint: string;
   const logger = { warn: jest.fn(), error: jest.fn() };

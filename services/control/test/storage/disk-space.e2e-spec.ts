@@ -5,15 +5,10 @@
 import type { Health, StateSnapshot } from '@cryopilot/protocol';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mountSmallFilesystem, smallFilesystemAvailable } from '../support/small-filesystem';
+import { describeOnSmallFilesystem, mountSmallFilesystem } from '../support/small-filesystem';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 
-const describeWithMount = smallFilesystemAvailable ? describe : describe.skip;
-if (!smallFilesystemAvailable) {
-  console.warn('disk-space: skipped, mounting a tmpfs needs root or password-less sudo');
-}
-
-describeWithMount('data disk almost full (tmpfs, 8 MiB)', () => {
+describeOnSmallFilesystem('data disk almost full (tmpfs, 8 MiB)', () => {
   let fs: ReturnType<typeof mountSmallFilesystem>;
   let app: TestApp;
   let admin: Awaited<ReturnType<TestApp['login']>>;

@@ -38,3 +38,13 @@ export function mountSmallFilesystem(size: string): { path: string; unmount(): v
     },
   };
 }
+
+/**
+ * `describe` when a tmpfs can be mounted here, else `describe.skip` with the reason printed
+ * (a skip, never a pass: the GitHub runners have sudo, this machine runs CI as root).
+ */
+export function describeOnSmallFilesystem(name: string, body: () => void): void {
+  if (smallFilesystemAvailable) return describe(name, body);
+  console.warn(`${name}: skipped, mounting a tmpfs needs root or password-less sudo`);
+  describe.skip(name, body);
+}
