@@ -2,10 +2,14 @@ import { Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { join } from 'node:path';
 import { STORAGE_CONFIG, StorageConfig } from '../config/config.slices';
 import { AuditLog } from './audit-log';
+import { AuditTrail } from './audit-trail';
+
+/** Refused commands: 1 MiB × 3 files, apart from the accepted ones (1 MiB × 5). */
+const REFUSED_BOUND = { maxBytes: 1024 * 1024, maxFiles: 3 };
 
 @Injectable()
 class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
-  constructor(private readonly audit: AuditLog) {}
+  constructor(private readonly audit: AuditTrail) {}
   onModuleInit(): Promise<void> {
     return this.audit.open();
   }
@@ -14,16 +18,22 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The bounded, rotated audit trail in `<dataDir>/audit/`. */
+/** The bounded, rotated audit trail in `<dataDir>/audit/` (refused commands in `refused/`). */
 @Module({
   providers: [
     {
-      provide: AuditLog,
+      provide: AuditTrail,
       inject: [STORAGE_CONFIG.token],
-      useFactory: (config: StorageConfig) => new AuditLog({ dir: join(config.dataDir, 'audit') }),
+      useFactory: (config: StorageConfig) => {
+        const dir = join(config.dataDir, 'audit');
+        return new AuditTrail(
+          new AuditLog({ dir }),
+          new AuditLog({ dir: join(dir, 'refused'), ...REFUSED_BOUND }),
+        );
+      },
     },
     AuditLifecycle,
   ],
-  exports: [AuditLog],
+  exports: [AuditTrail],
 })
 export class AuditModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AuditedChanges,
   COMMAND_ROLES,
@@ -11,7 +11,7 @@ import {
   isCommandName,
 } from '@cryopilot/protocol';
 import { randomUUID } from 'node:crypto';
-import { AuditLog } from '../audit/audit-log';
+import { AuditSink, AuditTrail } from '../audit/audit-trail';
 import { Clock } from '../clock/clock';
 import { SerialQueue } from '../persistence/serial-queue';
 import type { CommandContext } from './command-context';
@@ -34,7 +34,8 @@ export class CommandBus {
 
   constructor(
     private readonly handlers: CommandHandlers,
-    private readonly audit: AuditLog,
+    // The trail in the service; tests may hand any sink (an AuditLog).
+    @Inject(AuditTrail) private readonly audit: AuditSink,
     private readonly clock: Clock,
   ) {}
 

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Query, Req, Res } from '@nestjs/co
 import type { Health, StateSnapshot, Trend } from '@cryopilot/protocol';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { AuditLog } from '../audit/audit-log';
+import { AuditTrail } from '../audit/audit-trail';
 import { MinRole, Public } from '../auth/auth.decorators';
 import { SESSION_COOKIE, SessionStore } from '../auth/session-store';
 import { Clock } from '../clock/clock';
@@ -34,7 +34,7 @@ export class ApiController {
     private readonly control: ControlView,
     private readonly health: HealthService,
     private readonly trend: TrendService,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditTrail,
     private readonly diagnostics: DiagnosticsService,
     private readonly sessions: SessionStore,
   ) {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { AuditRecord, Links } from '@cryopilot/protocol';
 import { join } from 'node:path';
 import type { Subscription } from 'rxjs';
-import { AuditLog } from '../audit/audit-log';
+import { AuditTrail } from '../audit/audit-trail';
 import { TELEMETRY_CONFIG, TelemetryConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
@@ -63,7 +63,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(TELEMETRY_CONFIG.token) private readonly config: TelemetryConfig,
     private readonly links: LinkRegistry,
-    private readonly audit: AuditLog,
+    private readonly audit: AuditTrail,
     private readonly card: MegaindCard,
     private readonly control: ControlView,
   ) {}
