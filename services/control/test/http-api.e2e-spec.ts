@@ -115,6 +115,32 @@ describe('sign-in under attack', () => {
   });
 });
 
+describe('malformed bodies under attack', () => {
+  it('are answered before Nest throttles anything, so they are limited per address (429), without side effects', async () => {
+    const app = await startTestApp();
+    try {
+      const agent = await app.login('operator');
+      const codes: number[] = [];
+      for (let i = 0; i < 80; i++) {
+        const res = await agent
+          .post('/api/commands')
+          .set('content-type', 'application/json')
+          .send('{"name": "mode.set",');
+        codes.push(res.status);
+      }
+      expect(codes.filter((c) => c === 400)).toHaveLength(60);
+      expect(codes.slice(60).every((c) => c === 429)).toBe(true);
+      // Only the answered ones were audited (as refused); well-formed requests still work.
+      const admin = await app.login('admin');
+      const audit = (await admin.get('/api/audit?limit=1000').expect(200)).body as unknown[];
+      expect(audit.length).toBeLessThanOrEqual(62);
+      await agent.get('/api/state').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('commands over HTTP', () => {
   it('refuses a state-changing request from a page of another origin (403), changing nothing', async () => {
     const before = await state();

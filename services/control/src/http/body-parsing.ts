@@ -16,13 +16,43 @@ interface BodyParserError extends Error {
  */
 export function installBodyParsing(app: INestApplication, limitBytes: number): void {
   const parse = json({ limit: limitBytes, strict: true });
+  const errors = new BodyErrorBudget();
   app.use(cookieParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (error?: unknown) => {
       if (!error) return next();
+      // Answered before Nest's throttler could count them: limited here, per address.
+      if (!errors.take(req.ip ?? '?', Date.now())) {
+        res.status(429).json({
+          ok: false,
+          error: { code: 'rate_limited', message: 'too many malformed requests: slow down' },
+        });
+        return;
+      }
       void answerBodyError(app, req, res, error as BodyParserError);
     });
   });
+}
+
+/** Malformed bodies answered per address and minute, as many as the global throttle allows. */
+const BODY_ERRORS_PER_MINUTE = 60;
+
+/** A fixed one-minute window per address; at most 10 000 addresses remembered. */
+export class BodyErrorBudget {
+  private windowStart = 0;
+  private readonly counts = new Map<string, number>();
+
+  take(address: string, nowMs: number): boolean {
+    if (nowMs - this.windowStart >= 60_000) {
+      this.windowStart = nowMs;
+      this.counts.clear();
+    }
+    const used = this.counts.get(address) ?? 0;
+    if (used >= BODY_ERRORS_PER_MINUTE) return false;
+    if (this.counts.size >= 10_000 && used === 0) return false;
+    this.counts.set(address, used + 1);
+    return true;
+  }
 }
 
 async function answerBodyError(
