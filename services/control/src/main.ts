@@ -33,7 +33,8 @@ async function bootstrap(): Promise<void> {
   installFatalHandlers(app.get(ControlLifecycle), logger);
   await app.listen(config.http.port, config.http.host);
   logger.log(
-    `CryoPilot ${config.deviceId}: ${config.hardware.driver} hardware, http://localhost:${config.http.port}/`,
+    `CryoPilot ${config.deviceId}: ${config.hardware.driver} hardware, ` +
+      `${config.http.tls ? 'https' : 'http'}://localhost:${config.http.port}/`,
   );
 }
 

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { parseBody } from '../http/parse-body';
 import { CurrentUser, Public } from './auth.decorators';
 import { SESSION_COOKIE, SESSION_IDLE_MS, SessionStore } from './session-store';
+import { WEB_CONFIG, WebConfig } from '../config/config.slices';
 import { LoginGate } from './login-gate';
 import { MAX_PASSWORD_LENGTH, User, UsersStore } from './users-store';
 
@@ -33,7 +34,18 @@ export class AuthController {
     @Inject(UsersStore) private readonly users: UsersStore,
     private readonly sessions: SessionStore,
     private readonly gate: LoginGate,
+    @Inject(WEB_CONFIG.token) private readonly web: WebConfig,
   ) {}
+
+  /** Served over HTTPS: the cookie never travels over plain HTTP. */
+  private get cookieOptions() {
+    return {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      secure: Boolean(this.web.http.tls),
+    } as const;
+  }
 
   /**
    * Rate-limited per client address (10 attempts a minute), and through the login gate: a
@@ -64,12 +76,7 @@ export class AuthController {
     const user = found.user;
     if (!user) throw new UnauthorizedException('wrong user name or password');
     const session = this.sessions.create(user.username, user.role);
-    res.cookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      path: '/',
-      maxAge: SESSION_IDLE_MS,
-    });
+    res.cookie(SESSION_COOKIE, session.token, { ...this.cookieOptions, maxAge: SESSION_IDLE_MS });
     return sessionInfo(user.username, user.role);
   }
 
@@ -84,7 +91,7 @@ export class AuthController {
   logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const cookies = req.cookies as Record<string, string> | undefined;
     this.sessions.delete(cookies?.[SESSION_COOKIE]);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions);
     return { ok: true };
   }
 }

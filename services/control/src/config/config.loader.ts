@@ -2,6 +2,7 @@ import { formatIssues } from '@cryopilot/protocol';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { readHttpsFiles } from '../http/https';
 import { parseDocument } from 'yaml';
 import { AppConfig, appConfigSchema } from './config.schema';
 import { ENV_OVERRIDES } from './env-overrides';
@@ -52,7 +53,10 @@ export function loadStartup(env: NodeJS.ProcessEnv = process.env): Startup {
   raw.deviceId ??= sanitizeHostname(hostname());
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
-  else problems.push(...missingProductionSecrets(parsed.data, secrets.env));
+  else {
+    problems.push(...missingProductionSecrets(parsed.data, secrets.env));
+    if (parsed.data.http.tls) readHttpsFiles(parsed.data.http.tls, problems);
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(path, problems);
   const adminPassword = secrets.env.ADMIN_PASSWORD;
   return { config: parsed.data, ...(adminPassword ? { adminPassword } : {}) };

@@ -178,6 +178,11 @@ const baseConfigSchema = z.strictObject({
       maxSocketsPerUser: z.number().int().min(1).max(1000).default(10),
       /** Failed sign-ins per account within 15 minutes before it is refused for a while. */
       loginFailuresPerAccount: z.number().int().min(3).max(1000).default(20),
+      /**
+       * HTTPS: PEM certificate (chain) and private key files. With them the page, the API and
+       * the WebSocket are served over TLS only, cookies are `Secure` and HSTS is sent.
+       */
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
     })
     .prefault({}),
   simulator: z

@@ -38,6 +38,8 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'DATA_DIR', path: ['dataDir'], expected: 'must be a path', parse: string },
   int('HTTP_PORT', ['http', 'port']),
   text('HTTP_HOST', ['http', 'host']),
+  text('HTTPS_CERT_FILE', ['http', 'tls', 'certFile']),
+  text('HTTPS_KEY_FILE', ['http', 'tls', 'keyFile']),
   int('SAMPLE_PERIOD_MS', ['samplePeriodMs']),
   {
     name: 'HARDWARE_DRIVER',
