@@ -1,3 +1,5 @@
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { loadConfig } from '../config/config.loader';
 
 /**
@@ -7,9 +9,10 @@ import { loadConfig } from '../config/config.loader';
  * as unhealthy. A wildcard listen address is probed on loopback.
  */
 export function healthUrl(env: NodeJS.ProcessEnv = process.env): string {
-  const { host, port } = loadConfig(env).http;
+  const { host, port, tls } = loadConfig(env).http;
   const probed = ['', '0.0.0.0', '::', '[::]'].includes(host) ? '127.0.0.1' : host;
-  return `http://${probed.includes(':') ? `[${probed}]` : probed}:${port}/api/health`;
+  const scheme = tls ? 'https' : 'http';
+  return `${scheme}://${probed.includes(':') ? `[${probed}]` : probed}:${port}/api/health`;
 }
 
 /** 0 when the service answers 2xx within `timeoutMs`, 1 otherwise (the exit code). */
@@ -18,12 +21,29 @@ export async function probeHealth(
   timeoutMs = 4000,
 ): Promise<number> {
   try {
-    const res = await fetch(healthUrl(env), { signal: AbortSignal.timeout(timeoutMs) });
-    return res.ok ? 0 : 1;
+    const status = await getStatus(healthUrl(env), timeoutMs);
+    return status >= 200 && status < 300 ? 0 : 1;
   } catch (error) {
     console.error(`health probe: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+/**
+ * The HTTP status of a GET. Over HTTPS the certificate is not verified: the probe asks the
+ * service in its own container over loopback, whose identity is not in question (and a
+ * certificate made for the Pi's name does not name 127.0.0.1).
+ */
+function getStatus(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const options = { timeout: timeoutMs, rejectUnauthorized: false };
+    const req = (url.startsWith('https:') ? httpsGet : httpGet)(url, options, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
 }
 
 if (require.main === module) {

@@ -9,10 +9,12 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { healthUrl, probeHealth } from '../../src/health/health-probe';
 import { readHttpsFiles } from '../../src/http/https';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/test-app';
 
 let dir: string;
+let files: { certFile: string; keyFile: string };
 let ca: Buffer;
 let app: TestApp;
 let port: number;
@@ -78,7 +80,7 @@ function fetchTls(path: string, init: { method?: string; body?: string; cookie?:
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'https-'));
-  const files = makeCertificate('service');
+  files = makeCertificate('service');
   ca = readFileSync(files.certFile);
   app = await startTestApp({ http: { tls: files } });
   port = (app.app.getHttpServer().address() as { port: number }).port;
@@ -112,6 +114,17 @@ it('serves the API over TLS with HSTS, and a Secure, HttpOnly, SameSite=Strict s
   });
   expect(JSON.parse(first)).toMatchObject({ type: 'snapshot' });
   ws.close();
+});
+
+it('the container health check probes over HTTPS when the service serves HTTPS', async () => {
+  const env = {
+    HTTP_PORT: String(port),
+    HTTP_HOST: '127.0.0.1',
+    HTTPS_CERT_FILE: files.certFile,
+    HTTPS_KEY_FILE: files.keyFile,
+  };
+  expect(healthUrl(env)).toBe(`https://127.0.0.1:${port}/api/health`);
+  expect(await probeHealth(env)).toBe(0);
 });
 
 it('refuses plain HTTP on the same port', async () => {
