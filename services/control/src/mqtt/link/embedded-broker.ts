@@ -55,7 +55,8 @@ export class EmbeddedBroker {
         done(Object.assign(new Error(verdict), { returnCode }), false);
       },
       authorizePublish: (client, packet, done) => {
-        // client is null for the broker's own messages ($SYS): those are never forwarded.
+        // client is null for the broker's own messages ($SYS): allowed here, and who may
+        // receive them is decided by authorizeForward (only the service's topics reach clients).
         const username = client ? usernameOf(client) : undefined;
         if (client && !access.mayPublish(username, packet.topic)) {
           return done(new Error(`publish to ${packet.topic} not allowed`));
