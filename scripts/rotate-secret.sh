@@ -117,6 +117,16 @@ compose_stdin() {
 # The `"key": "value"` of influx-cli's --json output (tab-indented, one field a line).
 json_field() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p" | head -n 1; }
 
+take_created_token() { # influx auth create --json output → NEW (the token) and new_id
+  if [ "$DRY_RUN" = 1 ]; then
+    NEW='<the token InfluxDB returns>' new_id='<its id>'
+    return
+  fi
+  NEW="$(printf '%s\n' "$1" | json_field token)"
+  new_id="$(printf '%s\n' "$1" | json_field id)"
+  [ -n "$NEW" ] && [ -n "$new_id" ] || fail "InfluxDB returned no token"
+}
+
 fail() {
   echo "rotate-secret $NAME: $*; .env is unchanged" >&2
   exit 1
@@ -185,13 +195,7 @@ case "$NAME" in
     say "create a new operator token (influx auth create --operator)"
     created="$(compose exec -T influxdb influx auth create --operator \
       --description "admin's Token" --json)" || fail "InfluxDB refused to create the token"
-    if [ "$DRY_RUN" = 1 ]; then
-      NEW='<the token InfluxDB returns>' new_id='<its id>'
-    else
-      NEW="$(printf '%s\n' "$created" | json_field token)"
-      new_id="$(printf '%s\n' "$created" | json_field id)"
-      [ -n "$NEW" ] && [ -n "$new_id" ] || fail "InfluxDB returned no token"
-    fi
+    take_created_token "$created"
     say "make the influx CLI in the container use it"
     compose_stdin "$NEW" exec -T influxdb sh -c \
       'IFS= read -r t && exec influx config set --config-name "${DOCKER_INFLUXDB_INIT_CLI_CONFIG_NAME:-default}" --token "$t"' \
@@ -220,13 +224,7 @@ case "$NAME" in
     created="$(compose exec -T influxdb influx auth create --org cryopilot \
       --write-bucket "$bucket_id" --description "$WRITE_TOKEN_DESCRIPTION" --json)" ||
       fail "InfluxDB refused to create the token"
-    if [ "$DRY_RUN" = 1 ]; then
-      NEW='<the token InfluxDB returns>' new_id='<its id>'
-    else
-      NEW="$(printf '%s\n' "$created" | json_field token)"
-      new_id="$(printf '%s\n' "$created" | json_field id)"
-      [ -n "$NEW" ] && [ -n "$new_id" ] || fail "InfluxDB returned no token"
-    fi
+    take_created_token "$created"
     say "replace the token file the control service reads (it re-reads it on change)"
     old_id="$(compose_stdin "$(printf '%s\n%s' "$NEW" "$new_id")" exec -T influxdb sh -c '
       set -e

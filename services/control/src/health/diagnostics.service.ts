@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { statfs } from 'node:fs/promises';
 import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
+import { readDiskSpace } from '../storage/disk-space';
 import { LinkRegistry } from '../links/link-registry';
 
 /**
@@ -59,10 +59,10 @@ export class DiagnosticsService {
 
   private async disk() {
     try {
-      const s = await statfs(this.config.dataDir);
+      const space = await readDiskSpace(this.config.dataDir);
       return {
-        freeMb: Math.round((s.bavail * s.bsize) / 1048576),
-        totalMb: Math.round((s.blocks * s.bsize) / 1048576),
+        freeMb: Math.round(space.freeBytes / 1048576),
+        totalMb: Math.round(space.totalBytes / 1048576),
       };
     } catch (error) {
       // The data directory may be missing or unreadable; report it instead of failing the page

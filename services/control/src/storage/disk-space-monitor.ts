@@ -6,10 +6,9 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import type { HealthCheck } from '@cryopilot/protocol';
-import { statfs } from 'node:fs/promises';
 import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
-import { DiskSpace, DiskSpaceCondition, describeSpace } from './disk-space';
+import { DiskSpace, DiskSpaceCondition, describeSpace, readDiskSpace } from './disk-space';
 
 export const DISK_SPACE_ALARM_ID = 'disk_space_low';
 
@@ -58,8 +57,7 @@ export class DiskSpaceMonitor implements OnApplicationBootstrap, OnApplicationSh
   /** Reads the free space now (also on the timer). */
   async check(): Promise<void> {
     try {
-      const s = await statfs(this.config.dataDir);
-      this.last = { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+      this.last = await readDiskSpace(this.config.dataDir);
       this.lastError = null;
     } catch (error) {
       // The code only: health is public, and the message would show the data path.

@@ -1,7 +1,15 @@
+import { statfs } from 'node:fs/promises';
+
 /** A free-space reading of the data disk. */
 export interface DiskSpace {
   readonly freeBytes: number;
   readonly totalBytes: number;
+}
+
+/** Free and total bytes of the filesystem holding `dir` (what an unprivileged writer gets). */
+export async function readDiskSpace(dir: string): Promise<DiskSpace> {
+  const s = await statfs(dir);
+  return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
 }
 
 /** The condition clears only above the threshold by this factor: no flapping at the limit. */
