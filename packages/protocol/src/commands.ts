@@ -19,6 +19,7 @@ export const COMMAND_ERROR_CODES = [
   'expired',
   'payload_too_large',
   'hardware_error',
+  'storage_full',
   'internal',
 ] as const;
 export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);

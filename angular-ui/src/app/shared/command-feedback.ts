@@ -12,6 +12,7 @@ export function describeOutcome(i18n: I18n, outcome: CommandOutcome): string {
     case 'not_connected':
     case 'connection_lost':
     case 'timeout':
+    case 'storage_full':
       return i18n.t(`error.${code}`);
     case 'hardware_error':
       return i18n.t('error.hardware_error', { message });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { auditRecordSchema, formatIssues, type AuditRecord } from '@cryopilot/protocol';
 import { Subject } from 'rxjs';
 import { SerialQueue } from '../persistence/serial-queue';
-import { errorCode } from '../persistence/fs-errors';
+import { errorCode, isDiskFull } from '../persistence/fs-errors';
 import { parseAuditLines } from './audit-lines';
+import { AuditReserve } from './audit-reserve';
 
 /** Options of `AuditLog`. */
 export interface AuditLogOptions {
@@ -17,6 +18,13 @@ export interface AuditLogOptions {
   maxFiles?: number;
   /** Newest records kept in memory so that small `recent()` calls skip the disk. Default 200. */
   cacheSize?: number;
+  /**
+   * Bytes set aside (`audit.reserve`) for records while the data disk is full; 0 (default):
+   * none, an append on a full disk fails.
+   */
+  reserveBytes?: number;
+  /** On a full disk, how often an append tries the log file again. Default 5 s. */
+  fullDiskRetryMs?: number;
 }
 
 /** Counters for diagnostics. */
@@ -27,6 +35,8 @@ export interface AuditLogStats {
   cachedRecords: number;
   /** Valid records in the files on disk. */
   recordsOnDisk: number;
+  /** The space set aside for a full disk, and whether records are going there now. */
+  reserve: { capacityBytes: number; usedBytes: number; inUse: boolean } | null;
 }
 
 /** Largest `limit` accepted by `recent()`. */
@@ -44,12 +54,17 @@ const AUDIT_FILE_MODE = 0o600;
  * Appends are not fsynced (the audit is not on the control path; a power cut may lose the
  * last records or leave a partial line, which reading tolerates); `flush()` syncs on demand.
  * Appends, rotations, flushes and disk reads are serialized.
+ *
+ * With `reserveBytes`, a full data disk does not lose records: they go to the reserve (space
+ * taken while there was room) and back into the log once it can be written again. While they
+ * do, `runningOnReserve()` is true, so that the caller can keep the reserve for what matters.
  */
 export class AuditLog {
   private readonly dir: string;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private readonly cacheSize: number;
+  private readonly fullDiskRetryMs: number;
   private readonly queue = new SerialQueue();
   /** The newest records, oldest first (append order). */
   private cache: AuditRecord[] = [];
@@ -59,6 +74,12 @@ export class AuditLog {
   private currentBytes = 0;
   private handle: FileHandle | null = null;
   private state: 'new' | 'open' | 'closed' = 'new';
+  private readonly reserve: AuditReserve | null;
+  /** The last append found the data disk full: records go to the reserve. */
+  private diskFull = false;
+  private lastFullDiskRetryMs = -Infinity;
+  /** Valid records in the reserve (counted as on disk: they are). */
+  private recordsInReserve = 0;
   /** Every record, once it has been written (telemetry copies it to InfluxDB). */
   readonly appended$ = new Subject<AuditRecord>();
 
@@ -67,9 +88,13 @@ export class AuditLog {
     this.maxBytes = options.maxBytes ?? MIB;
     this.maxFiles = options.maxFiles ?? 5;
     this.cacheSize = options.cacheSize ?? 200;
+    this.fullDiskRetryMs = options.fullDiskRetryMs ?? 5_000;
     requirePositiveInteger('maxBytes', this.maxBytes);
     requirePositiveInteger('maxFiles', this.maxFiles);
     requirePositiveInteger('cacheSize', this.cacheSize);
+    const reserveBytes = options.reserveBytes ?? 0;
+    this.reserve =
+      reserveBytes > 0 ? new AuditReserve(join(this.dir, 'audit.reserve'), reserveBytes) : null;
   }
 
   /**
@@ -90,8 +115,7 @@ export class AuditLog {
         this.remember(records);
         if (index === 0) currentText = text;
       }
-      this.handle = await fs.open(this.filePath(0), 'a', AUDIT_FILE_MODE);
-      await this.handle.chmod(AUDIT_FILE_MODE);
+      this.handle = await this.openCurrentFile();
       this.currentBytes = Buffer.byteLength(currentText);
       if (currentText !== '' && !currentText.endsWith('\n')) {
         // A crash left a partial last line: terminate it, or the next record would be glued
@@ -100,6 +124,13 @@ export class AuditLog {
         this.currentBytes += 1;
       }
       this.state = 'open';
+      if (this.reserve) {
+        // Records a full disk sent to the reserve in an earlier run: newer than every file.
+        const { records } = parseAuditLines(await this.reserve.open());
+        this.recordsInReserve = records.length;
+        this.remember(records);
+        if (records.length > 0) await this.moveReserveToLog();
+      }
     });
   }
 
@@ -110,22 +141,43 @@ export class AuditLog {
    */
   append(record: AuditRecord): Promise<void> {
     return this.queue.run(async () => {
-      const handle = this.requireOpen();
+      this.requireOpen();
       const checked = auditRecordSchema.safeParse(record);
       if (!checked.success) {
         throw new TypeError(`invalid audit record: ${formatIssues(checked.error).join('; ')}`);
       }
       const line = `${JSON.stringify(checked.data)}\n`;
-      const bytes = Buffer.byteLength(line);
-      let target = handle;
-      if (this.currentBytes > 0 && this.currentBytes + bytes > this.maxBytes) {
-        target = await this.rotate(handle);
+      if (this.diskFull) await this.retryLogFileIfDue();
+      if (!this.diskFull) {
+        try {
+          await this.appendToLogFile(line);
+          this.recordsPerFile[0] += 1;
+        } catch (error) {
+          if (this.reserve === null || !isDiskFull(error)) throw error;
+          this.diskFull = true;
+          this.lastFullDiskRetryMs = performance.now();
+        }
       }
-      await target.appendFile(line, 'utf8');
-      this.currentBytes += bytes;
-      this.recordsPerFile[0] += 1;
+      if (this.diskFull) {
+        if (!(await this.reserve?.write(line))) {
+          throw new Error('data disk full and the audit reserve full: record not written');
+        }
+        this.recordsInReserve += 1;
+      }
       this.remember([checked.data]);
       this.appended$.next(checked.data);
+    });
+  }
+
+  /**
+   * Whether records are going to the reserve (the data disk was full at the last append).
+   * Tries the log file again first (at most every few seconds): space freed ends it.
+   */
+  runningOnReserve(): Promise<boolean> {
+    return this.queue.run(async () => {
+      this.requireOpen();
+      if (this.diskFull) await this.retryLogFileIfDue();
+      return this.diskFull;
     });
   }
 
@@ -158,6 +210,7 @@ export class AuditLog {
       const handle = this.handle;
       this.handle = null;
       this.state = 'closed';
+      await this.reserve?.close();
       if (handle === null) return;
       try {
         await handle.datasync();
@@ -173,7 +226,56 @@ export class AuditLog {
       corruptLines: this.corruptLines,
       cachedRecords: this.cache.length,
       recordsOnDisk: this.recordsOnDisk(),
+      reserve: this.reserve && { ...this.reserve.stats(), inUse: this.diskFull },
     };
+  }
+
+  /** Appends text to the current file (rotating first when it would grow past maxBytes). */
+  private async appendToLogFile(text: string): Promise<void> {
+    const bytes = Buffer.byteLength(text);
+    // No handle: a rotation on a full disk could not open the new file; try again now.
+    let target = this.handle ?? (await this.reopenCurrentFile());
+    if (this.currentBytes > 0 && this.currentBytes + bytes > this.maxBytes) {
+      target = await this.rotate(target);
+    }
+    try {
+      await target.appendFile(text, 'utf8');
+    } catch (error) {
+      // A full disk may have taken part of the text: cut it off (shrinking needs no space),
+      // so that the file ends with a whole line and the next append starts a clean one.
+      await target.truncate(this.currentBytes).catch(() => undefined);
+      throw error;
+    }
+    this.currentBytes += bytes;
+  }
+
+  private async retryLogFileIfDue(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastFullDiskRetryMs < this.fullDiskRetryMs) return;
+    this.lastFullDiskRetryMs = now;
+    await this.moveReserveToLog();
+  }
+
+  /**
+   * Appends the reserve's records to the log file and empties the reserve; on a disk still
+   * full, everything stays as it was. A crash between the two steps leaves the records in
+   * both, which the next start appends again: at worst a record twice, never none.
+   */
+  private async moveReserveToLog(): Promise<void> {
+    const reserve = this.reserve;
+    if (reserve === null) return;
+    const text = await reserve.text();
+    try {
+      if (text !== '') await this.appendToLogFile(text);
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      this.diskFull = true;
+      return;
+    }
+    this.recordsPerFile[0] += this.recordsInReserve;
+    this.recordsInReserve = 0;
+    await reserve.clear();
+    this.diskFull = false;
   }
 
   /** Shifts every file one index older, drops the oldest, and opens a new current file. */
@@ -193,15 +295,31 @@ export class AuditLog {
     } finally {
       // Reopen the current file even when a rename failed: appending to an oversized file
       // beats losing the audit trail until a restart.
-      this.handle = await fs.open(this.filePath(0), 'a', AUDIT_FILE_MODE);
-      await this.handle.chmod(AUDIT_FILE_MODE);
+      await this.reopenCurrentFile();
+    }
+    return this.reopenCurrentFile();
+  }
+
+  /** The current file, opened again when a rotation left it closed (its size from the disk). */
+  private async reopenCurrentFile(): Promise<FileHandle> {
+    if (this.handle === null) {
+      this.handle = await this.openCurrentFile();
       this.currentBytes = (await this.handle.stat()).size;
     }
     return this.handle;
   }
 
+  private async openCurrentFile(): Promise<FileHandle> {
+    const handle = await fs.open(this.filePath(0), 'a', AUDIT_FILE_MODE);
+    await handle.chmod(AUDIT_FILE_MODE);
+    return handle;
+  }
+
   private async readNewestFromDisk(limit: number): Promise<AuditRecord[]> {
     const newestFirst: AuditRecord[] = [];
+    if (this.reserve && this.recordsInReserve > 0) {
+      newestFirst.push(...parseAuditLines(await this.reserve.text()).records.reverse());
+    }
     for (let index = 0; index < this.maxFiles && newestFirst.length < limit; index++) {
       // Corrupt lines were counted by open(); they are skipped here without recounting.
       const { records } = parseAuditLines(await readIfExists(this.filePath(index)));
@@ -209,7 +327,7 @@ export class AuditLog {
         newestFirst.push(records[i]);
       }
     }
-    return newestFirst;
+    return newestFirst.slice(0, limit);
   }
 
   /** Adds records (oldest first) to the cache, keeping only the newest cacheSize. */
@@ -222,13 +340,12 @@ export class AuditLog {
   }
 
   private recordsOnDisk(): number {
-    return this.recordsPerFile.reduce((sum, n) => sum + n, 0);
+    return this.recordsPerFile.reduce((sum, n) => sum + n, this.recordsInReserve);
   }
 
-  private requireOpen(): FileHandle {
+  private requireOpen(): void {
     if (this.state === 'new') throw new Error('AuditLog.open() has not been called');
-    if (this.handle === null) throw new Error('AuditLog is closed');
-    return this.handle;
+    if (this.state === 'closed') throw new Error('AuditLog is closed');
   }
 
   private filePath(index: number): string {

@@ -6,6 +6,11 @@ import { AuditTrail } from './audit-trail';
 
 /** Refused commands: 1 MiB × 3 files, apart from the accepted ones (1 MiB × 5). */
 const REFUSED_BOUND = { maxBytes: 1024 * 1024, maxFiles: 3 };
+/**
+ * Space kept for accepted commands on a full disk: about 300 records of the commands that
+ * still run then (valve.close, alarm.ack; ~400 bytes each).
+ */
+const ACCEPTED_RESERVE_BYTES = 128 * 1024;
 
 @Injectable()
 class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -27,7 +32,7 @@ class AuditLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (config: StorageConfig) => {
         const dir = join(config.dataDir, 'audit');
         return new AuditTrail(
-          new AuditLog({ dir }),
+          new AuditLog({ dir, reserveBytes: ACCEPTED_RESERVE_BYTES }),
           new AuditLog({ dir: join(dir, 'refused'), ...REFUSED_BOUND }),
         );
       },

@@ -4,6 +4,7 @@ import {
   COMMAND_ROLES,
   commandArgsSchemas,
   CommandErrorCode,
+  type CommandName,
   commandRequestSchema,
   CommandResult,
   formatIssues,
@@ -21,6 +22,12 @@ import { CommandHandlers } from './command-handlers';
 export const COMMAND_MAX_AGE_MS = 5_000;
 /** Sender clocks may run a little ahead of ours. */
 const CLOCK_SKEW_MS = 2_000;
+/**
+ * What still runs when the data disk is full and the audit is down to its reserve: the
+ * commands that make the plant safe or answer an alarm. Their records fill the reserve;
+ * everything else is refused `storage_full` rather than done without a record.
+ */
+const RUNS_ON_FULL_DISK: ReadonlySet<CommandName> = new Set(['valve.close', 'alarm.ack']);
 
 /**
  * The one entry point for commands from every transport (HTTP now, WebSocket and MQTT later):
@@ -103,6 +110,17 @@ export class CommandBus {
       );
     }
     const commandName = request.name;
+    if (!RUNS_ON_FULL_DISK.has(commandName) && (await this.auditOnReserve())) {
+      return this.fail(
+        id,
+        name,
+        args.data,
+        ctx,
+        'storage_full',
+        `the data disk is full: ${commandName} cannot be audited and was not done ` +
+          `(valve.close and alarm.ack still work; free space on the data disk)`,
+      );
+    }
     const outcome = await this.queue.run(async () => {
       try {
         return await this.handlers.run(commandName, args.data, ctx);
@@ -135,6 +153,18 @@ export class CommandBus {
     id?: string,
   ): Promise<CommandResult> {
     return this.fail(id ?? randomUUID(), '(unparsed)', undefined, ctx, code, message);
+  }
+
+  /** The audit's state; an audit that cannot even say is treated as full (refuse, stay safe). */
+  private async auditOnReserve(): Promise<boolean> {
+    try {
+      return await this.audit.runningOnReserve();
+    } catch (error) {
+      this.logger.error(
+        `audit state unknown: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return true;
+    }
   }
 
   private async fail(

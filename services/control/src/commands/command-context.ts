@@ -17,6 +17,6 @@ export type HandlerOutcome =
   | { readonly ok: true; readonly result: unknown; readonly changes?: AuditedChanges }
   | {
       readonly ok: false;
-      readonly code: 'refused' | 'invalid_args' | 'hardware_error';
+      readonly code: 'refused' | 'invalid_args' | 'hardware_error' | 'storage_full';
       readonly message: string;
     };

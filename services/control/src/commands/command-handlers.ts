@@ -66,7 +66,7 @@ export class CommandHandlers {
     const before = this.setpoints.get();
     const outcome = await this.control.changeSetpoints(async () => {
       const change = await this.setpoints.apply(defined);
-      return change.ok ? change : { ok: false, code: 'invalid_args', message: change.message };
+      return change;
     });
     if (!outcome.ok) return outcome;
     const after = this.setpoints.get();

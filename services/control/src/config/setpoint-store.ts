@@ -9,11 +9,16 @@ import {
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AtomicJsonFile } from '../persistence/atomic-json-file';
+import { isDiskFull } from '../persistence/fs-errors';
 import { SETPOINTS_CONFIG, SetpointsConfig } from './config.slices';
 
 export type SetpointChange =
   | { readonly ok: true; readonly setpoints: Setpoints }
-  | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'invalid_args' | 'storage_full';
+      readonly message: string;
+    };
 
 /**
  * The current setpoints: config values over the defaults, overridden by runtime changes
@@ -60,8 +65,21 @@ export class SetpointStore {
    */
   async apply(patch: SetpointsPatch): Promise<SetpointChange> {
     const merged = setpointsSchema.safeParse({ ...this.current, ...patch });
-    if (!merged.success) return { ok: false, message: formatIssues(merged.error).join('; ') };
-    await this.file.write(merged.data);
+    if (!merged.success) {
+      return { ok: false, code: 'invalid_args', message: formatIssues(merged.error).join('; ') };
+    }
+    try {
+      await this.file.write(merged.data);
+    } catch (error) {
+      // A full disk is the operator's problem to see, not an internal error: said plainly,
+      // and nothing changed (the old file is intact, AtomicJsonFile writes beside it).
+      if (!isDiskFull(error)) throw error;
+      return {
+        ok: false,
+        code: 'storage_full',
+        message: 'the data disk is full: setpoints not saved, nothing changed',
+      };
+    }
     this.current = merged.data;
     return { ok: true, setpoints: merged.data };
   }

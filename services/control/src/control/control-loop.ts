@@ -1,10 +1,11 @@
-import type { Mode, Setpoints } from '@cryopilot/protocol';
+import type { Mode } from '@cryopilot/protocol';
 import type { AlarmActionResult } from '../alarms/alarm-book';
 import type { Clock } from '../clock/clock';
 import type { MegaindCard } from '../hardware/megaind/megaind-card';
 import type { MegaindDiagnostics, MegaindFirmware } from '../hardware/megaind/megaind-card.types';
 import { VALVE_SAFE_OUTPUT_PCT, type ValveOutput } from '../hardware/valve-output';
 import { SerialQueue } from '../persistence/serial-queue';
+import type { SetpointChangeOutcome } from './control.facades';
 import type { ControlRequestResult } from './control.types';
 import {
   ControlRuntime,
@@ -210,11 +211,7 @@ export class ControlLoop {
    * Validates and persists a setpoint change through `apply` (inside the loop's queue, so a
    * stopped loop persists nothing), then makes it current and re-evaluates the valve.
    */
-  changeSetpoints(
-    apply: () => Promise<
-      { ok: true; setpoints: Setpoints } | { ok: false; code: 'invalid_args'; message: string }
-    >,
-  ): Promise<ControlRequestResult> {
+  changeSetpoints(apply: () => Promise<SetpointChangeOutcome>): Promise<ControlRequestResult> {
     return this.whileAccepting(async () => {
       const change = await apply();
       if (!change.ok) return change;

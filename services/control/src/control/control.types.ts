@@ -42,6 +42,6 @@ export type ControlRequestResult =
   | { readonly ok: true; readonly message: string }
   | {
       readonly ok: false;
-      readonly code: 'refused' | 'invalid_args' | 'hardware_error';
+      readonly code: 'refused' | 'invalid_args' | 'hardware_error' | 'storage_full';
       readonly message: string;
     };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { HEALTH_CONFIG, HealthConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
@@ -16,6 +17,7 @@ export class DiagnosticsService {
     private readonly control: ControlView,
     private readonly card: MegaindCard,
     private readonly links: LinkRegistry,
+    private readonly audit: AuditTrail,
   ) {}
 
   async collect() {
@@ -49,11 +51,24 @@ export class DiagnosticsService {
       },
       links: this.links.snapshot(),
       disk: await this.disk(),
+      audit: this.auditFigures(),
       process: {
         uptimeS: Math.round(process.uptime()),
         rssMb: Math.round(process.memoryUsage().rss / 1048576),
         node: process.version,
       },
+    };
+  }
+
+  /** Whether the audit runs on its full-disk reserve, and what a full disk kept out of it. */
+  private auditFigures() {
+    const { accepted, refused, refusedNotWritten } = this.audit.stats();
+    return {
+      acceptedOnDisk: accepted.recordsOnDisk,
+      refusedOnDisk: refused.recordsOnDisk,
+      corruptLines: accepted.corruptLines + refused.corruptLines,
+      reserve: accepted.reserve,
+      refusedNotWritten,
     };
   }
 

@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module';
 import { Module } from '@nestjs/common';
 import { ControlModule } from '../control/control.module';
 import { HardwareModule } from '../hardware/hardware.module';
@@ -12,7 +13,7 @@ import { DiskSpaceMonitor } from '../storage/disk-space-monitor';
  * container).
  */
 @Module({
-  imports: [ControlModule, HardwareModule],
+  imports: [ControlModule, HardwareModule, AuditModule],
   providers: [HealthService, DiagnosticsService, FatalHealthWatch, DiskSpaceMonitor],
   exports: [HealthService, DiagnosticsService],
 })

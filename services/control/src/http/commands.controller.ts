@@ -17,6 +17,9 @@ const STATUS: Record<CommandErrorCode, number> = {
   internal: 500,
   // The card did not take the valve write: the request is not done, the hardware is down.
   hardware_error: 503,
+  // The data disk is full: a setting could not be saved, or the command could not be audited
+  // (safety commands always run: see AuditLog's reserve).
+  storage_full: 507,
 };
 
 @Controller('api/commands')

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,4 +49,22 @@ export function describeOnSmallFilesystem(name: string, body: () => void): void 
   // Skipped only where no tmpfs can be mounted (neither root nor sudo): a real full disk
   // cannot be faked without one. CI here (root) and on GitHub (sudo) always runs these.
   describe.skip(name, body);
+}
+
+/** Writes `path` until the filesystem refuses one more byte. */
+export function fillDisk(path: string): void {
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (let size = chunk.length; size >= 1;) {
+      try {
+        writeSync(fd, chunk, 0, size);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+        size = Math.floor(size / 2); // fill the last pages' tails too
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -79,6 +79,8 @@ export const EN = {
   'error.timeout': 'No answer from the service.',
   'error.generic': 'Refused ({code}): {message}',
   'error.hardware_error': 'The I/O card did not take it: {message}',
+  'error.storage_full':
+    'Not done: the data disk is full. Closing the valve and acknowledging alarms still work; free space on the data disk.',
   'alarms.title': 'Alarms',
   'alarms.none': 'No alarms.',
   'alarms.state.normal': 'normal',

@@ -80,6 +80,8 @@ export const FR: Record<TextKey, string> = {
   'error.connection_lost': "Connexion perdue avant la réponse : vérifiez l'état après reconnexion.",
   'error.timeout': 'Pas de réponse du service.',
   'error.hardware_error': "La carte d'E/S ne l'a pas pris en compte : {message}",
+  'error.storage_full':
+    "Non effectué : le disque de données est plein. Fermer la vanne et acquitter les alarmes restent possibles ; libérez de l'espace sur le disque de données.",
   'error.generic': 'Refusé ({code}) : {message}',
   'alarms.title': 'Alarmes',
   'alarms.none': 'Aucune alarme.',
