@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { installHsts, readHttpsFiles } from '../http/https';
 import { installOriginCheck } from '../http/origin-check';
+import { redirectPlainHttp } from '../http/plain-http-redirect';
 import { QuietWsAdapter } from '../gateway/quiet-ws-adapter';
 import { installBodyParsing } from '../http/body-parsing';
 import { resolveUiDir } from '../web/ui-dir';
@@ -26,7 +27,10 @@ export async function createApp(
   logSubscriberErrors((message) => new Logger('Subscribers').error(message));
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  if (httpsFiles) installHsts(app);
+  if (httpsFiles) {
+    installHsts(app);
+    redirectPlainHttp(app.getHttpServer());
+  }
   installWebPage(app, resolveUiDir());
   installOriginCheck(app);
   installBodyParsing(app, options.config.http.bodyLimitBytes);

@@ -1,6 +1,6 @@
 /**
  * The service over HTTPS (`http.tls`): page, API and WebSocket over TLS with a certificate made
- * by openssl here, Secure cookies, HSTS; the same port refuses plain HTTP.
+ * by openssl here, Secure cookies, HSTS; plain HTTP on the same port is redirected to HTTPS.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -127,15 +127,44 @@ it('the container health check probes over HTTPS when the service serves HTTPS',
   expect(await probeHealth(env)).toBe(0);
 });
 
-it('refuses plain HTTP on the same port', async () => {
-  const outcome = await new Promise<string>((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/api/health' }, (res) =>
-      resolve(`HTTP ${res.statusCode}`),
-    );
-    req.on('error', (error) => resolve(`error ${(error as NodeJS.ErrnoException).code}`));
+/** A plain-HTTP request to the HTTPS port: its status, Location and body. */
+function plainHttp(path: string, headers: Record<string, string> = {}, method = 'GET') {
+  return new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }),
+      );
+    });
+    req.on('error', reject);
     req.end();
   });
-  expect(outcome).not.toBe('HTTP 200');
+}
+
+it('redirects plain HTTP on the same port to HTTPS (308: same host, port, path and method)', async () => {
+  const get = await plainHttp('/setpoints?x=1');
+  expect(get).toMatchObject({ status: 308, location: `https://127.0.0.1:${port}/setpoints?x=1` });
+  expect(get.body).not.toContain('CryoPilot'); // nothing of the page in the clear
+  const post = await plainHttp('/api/commands', { host: `pi.local:${port}` }, 'POST');
+  expect(post).toMatchObject({ status: 308, location: `https://pi.local:${port}/api/commands` });
+  // A Host that is not a host name gets no redirect anywhere.
+  expect(await plainHttp('/', { host: 'evil.example/x' })).toMatchObject({ status: 400 });
+  // Followed, the redirect lands on the page over TLS.
+  const page = await fetchTls(new URL(get.location!).pathname);
+  expect(page.status).toBe(200);
+});
+
+it('survives clients that close, reset or stay silent before their first byte', async () => {
+  const { connect } = await import('node:net');
+  const silent = connect(port, '127.0.0.1');
+  const closed = connect(port, '127.0.0.1', () => closed.end());
+  const reset = connect(port, '127.0.0.1', () => reset.resetAndDestroy());
+  const junk = connect(port, '127.0.0.1', () => junk.end(Buffer.from([0x00, 0xff, 0x16])));
+  await new Promise((r) => setTimeout(r, 300));
+  silent.destroy();
+  expect((await fetchTls('/api/health')).status).toBe(200);
+  expect((await plainHttp('/')).status).toBe(308);
 });
 
 it('a key that does not belong to the certificate, or a missing file, is a start-up problem', () => {
