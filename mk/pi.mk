@@ -46,7 +46,7 @@ backup: ## Pi: InfluxDB, the control service's data, .env and configs into ./bac
 	$(COMPOSE) exec -T control sh -c 'tar -C /data --warning=no-file-changed -czf - . || [ $$? -eq 1 ]' \
 	  > $$dir/control-data.tar.gz; \
 	tar -czf $$dir/config.tar.gz .env mosquitto/config/acl \
-	  mosquitto/config/mosquitto.conf influxdb grafana; \
+	  mosquitto/config/mosquitto.conf influxdb grafana $$(test -d certs/https && echo certs/https); \
 	echo "backup in $$dir (contains secrets: keep it private, copy it off the Pi)"
 
 restore: ## Pi: put a backup back: make restore BACKUP=backups/<timestamp>

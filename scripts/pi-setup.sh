@@ -4,13 +4,14 @@
 #  2. fills every empty secret in .env with a new random value (existing values are kept, so
 #     running it again changes nothing that works);
 #  3. asks where alerts go and writes Grafana's contact point (scripts/setup-alerts.sh);
-#  4. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env;
-#  5. gives every file the broker reads to the broker's user, and the rest to the installing
+#  4. makes the operator page's HTTPS certificate and its local CA (scripts/https-cert.sh);
+#  5. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env;
+#  6. gives every file the broker reads to the broker's user, and the rest to the installing
 #     user (see "Ownership" below).
 # No default password anywhere: a stack without `make setup` refuses to start (${VAR:?}).
 #
-# ENV_FILE, ENV_EXAMPLE, PASSWD_FILE, CONTACT_POINTS_FILE, CERTS_DIR and BACKUP_DIR override the
-# paths (tests); BROKER_UID the broker's user id (1883 in the eclipse-mosquitto image).
+# ENV_FILE, ENV_EXAMPLE, PASSWD_FILE, CONTACT_POINTS_FILE, CERTS_DIR, HTTPS_DIR and BACKUP_DIR
+# override the paths (tests); BROKER_UID the broker's user id (1883 in the eclipse-mosquitto image).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 ENV_FILE="${ENV_FILE:-$ROOT/.env}"
@@ -85,6 +86,11 @@ echo "$generated secret(s) generated in $ENV_FILE (existing values kept)"
 # shellcheck source=scripts/setup-alerts.sh
 source "$ROOT/scripts/setup-alerts.sh"
 configure_alert_destinations
+
+# The operator page over HTTPS (certs/https beside .env): scripts/https-cert.sh.
+# shellcheck source=scripts/https-cert.sh
+source "$ROOT/scripts/https-cert.sh"
+ensure_https_certificate
 
 if [ ! -w "$(dirname "$PASSWD_FILE")" ]; then
   # The broker's entrypoint made its config folder its own (uid 1883) at the first start.

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -98,10 +98,40 @@ describe('make setup', () => {
       new RegExp(`^cryopilot-${values.DEVICE_ID}-[0-9a-f]{16}$`),
     );
 
+    // HTTPS: a certificate for this host's names, signed by a local CA whose key is gone.
+    const certs = join(dir, 'certs/https');
+    expect(readdirSync(certs).sort()).toEqual(['ca.crt', 'server.crt', 'server.key']);
+    const verify = spawnSync('openssl', [
+      'verify',
+      '-CAfile',
+      join(certs, 'ca.crt'),
+      join(certs, 'server.crt'),
+    ]);
+    expect(verify.status).toBe(0);
+    const names = spawnSync(
+      'openssl',
+      [
+        'x509',
+        '-in',
+        join(certs, 'server.crt'),
+        '-noout',
+        '-ext',
+        'subjectAltName,extendedKeyUsage',
+      ],
+      { encoding: 'utf8' },
+    ).stdout;
+    expect(names).toContain(`DNS:${hostname().split('.')[0]}.local`);
+    expect(names).toContain('IP Address:127.0.0.1');
+    expect(names).toContain('TLS Web Server Authentication');
+    const key = statSync(join(certs, 'server.key'));
+    expect([key.mode & 0o777, String(key.gid)]).toEqual([0o640, values.HTTPS_KEY_GID]);
+    const certificate = readFileSync(join(certs, 'server.crt'));
+
     const second = runSetup(envFile);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('0 secret(s) generated');
     expect(envValues(envFile)).toEqual(values);
+    expect(readFileSync(join(certs, 'server.crt'))).toEqual(certificate); // kept
     // The broker's password file holds hashes, never the passwords.
     const passwd = readFileSync(join(dir, 'passwd'), 'utf8');
     expect(passwd).toMatch(/^cryopilot:\$7\$/m);
@@ -213,21 +243,28 @@ describe('docker-compose.yml', () => {
     expect(/^update:[^\n]*\n((?:\t[^\n]*\n)+)/m.exec(make)![1]).not.toContain('--ignore-buildable');
   });
 
-  it('gives the control service the I2C device, the host i2c group and production mode', () => {
+  it('gives the control service the I2C device, the host i2c group, HTTPS and production mode', () => {
     const control = compose.services.control as {
       build: unknown;
       devices: string[];
       group_add: string[];
       environment: Record<string, string>;
+      volumes: string[];
       privileged?: boolean;
     };
     expect(control.build).toEqual({ context: '.', dockerfile: 'services/control/Dockerfile' });
     expect(control.devices).toEqual(['/dev/i2c-${I2C_BUS:-1}:/dev/i2c-${I2C_BUS:-1}']);
-    expect(control.group_add).toEqual(['${I2C_GID:?run make setup}']);
+    expect(control.group_add).toEqual([
+      '${I2C_GID:?run make setup}',
+      '${HTTPS_KEY_GID:?run make setup}',
+    ]);
     expect(control.environment).toMatchObject({
       NODE_ENV: 'production',
       HARDWARE_DRIVER: 'megaind',
+      HTTPS_CERT_FILE: '/run/cryopilot/https/server.crt',
+      HTTPS_KEY_FILE: '/run/cryopilot/https/server.key',
     });
+    expect(control.volumes).toContain('./certs/https:/run/cryopilot/https:ro');
     expect(control.privileged).toBeUndefined();
   });
 });
@@ -251,7 +288,7 @@ describe('services/control/Dockerfile', () => {
 
   it('the build context excludes secrets and local builds', () => {
     const ignore = read('.dockerignore').split('\n');
-    for (const entry of ['.env', '**/node_modules', '**/dist', '.git'])
+    for (const entry of ['.env', 'certs', '**/node_modules', '**/dist', '.git'])
       expect(ignore).toContain(entry);
   });
 });

@@ -9,7 +9,8 @@
 import mqtt, { MqttClient } from 'mqtt';
 import { chownSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { get as httpGet } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { get as httpsGet, request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { reportServer, testImage } from '../support/servers/engine';
 import { controlImage, engineAvailable, run, waitFor } from './support/engine-cli';
@@ -76,17 +77,56 @@ function writeEnv(values: Record<string, string>): void {
   chownSync(path, st.uid, st.gid);
 }
 
-const api = (path: string, init?: RequestInit) =>
-  fetch(`http://127.0.0.1:${stack.ports.http}${path}`, init);
+/** The local CA `make setup` made: the tests trust it as an operator's browser would. */
+const stackCa = () => readFileSync(join(stack.install, 'certs/https/ca.crt'));
 
-/** GET on a fresh connection each time (no keep-alive race with the server's idle timeout). */
-function getJson<T>(path: string, cookie?: string): Promise<T> {
+/**
+ * A fetch over HTTPS that trusts the stack's CA (Node's fetch takes no CA of its own), on a
+ * fresh connection each time; a Response like fetch's.
+ */
+function api(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = httpGet(
+    const req = httpsRequest(
       {
         host: '127.0.0.1',
         port: stack.ports.http,
         path,
+        method: init.method ?? 'GET',
+        headers: init.headers,
+        ca: stackCa(),
+        agent: false,
+        timeout: 5000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const v of [value ?? []].flat()) headers.append(name, v);
+          }
+          resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, headers }));
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${path}: timeout`)));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/** GET on a fresh connection each time (no keep-alive race with the server's idle timeout). */
+function getJson<T>(path: string, cookie?: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(
+      {
+        host: '127.0.0.1',
+        port: stack.ports.http,
+        path,
+        ca: stackCa(),
         agent: false,
         headers: cookie ? { cookie } : {},
         timeout: 5000,
@@ -244,6 +284,35 @@ maybe('the Pi stack (docker-compose.yml, Makefile, pi-setup.sh)', () => {
     );
     // Host networking only: the run created no network.
     expect(networks()).toEqual(networksBefore);
+  });
+
+  it('serves the page over HTTPS with the certificate `make setup` made; plain HTTP is redirected', async () => {
+    // The CA's key is gone once it has signed; the service key is the Pi user's, 0640, read
+    // by the container's non-root user through the group Compose adds (HTTPS_KEY_GID).
+    const certs = join(stack.install, 'certs/https');
+    expect(existsSync(join(certs, 'ca.key'))).toBe(false);
+    const key = statSync(join(certs, 'server.key'));
+    expect([key.uid, key.gid, key.mode & 0o777]).toEqual([
+      USER_UID,
+      Number(stack.env().HTTPS_KEY_GID),
+      0o640,
+    ]);
+    // Verified against the local CA for 127.0.0.1 (api() trusts only that CA), with HSTS.
+    const res = await api('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    const plain = await new Promise<{ status?: number; location?: string }>((resolve, reject) =>
+      httpRequest({ host: '127.0.0.1', port: stack.ports.http, path: '/api/state' }, (r) => {
+        r.resume();
+        resolve({ status: r.statusCode, location: r.headers.location });
+      })
+        .on('error', reject)
+        .end(),
+    );
+    expect(plain).toEqual({
+      status: 308,
+      location: `https://127.0.0.1:${stack.ports.http}/api/state`,
+    });
   });
 
   it('the service logs in with its generated credentials; anonymous and wrong passwords are refused', async () => {

@@ -199,13 +199,13 @@ export class Stack {
     );
     const doc = new Document({ services, volumes });
     if (COMPOSE_V2) {
-      // Compose v2 appends sequences: drop the Pi's device, group and published ports (host
-      // networking publishes nothing) outright.
+      // Compose v2 appends sequences: drop the Pi's device and published ports (host
+      // networking publishes nothing) outright. The groups stay: HTTPS_KEY_GID reads the key.
       const reset = (service: string, key: string) => {
         doc.setIn(['services', service, key], doc.createNode([]));
         (doc.getIn(['services', service, key], true) as { tag?: string }).tag = '!reset';
       };
-      for (const key of ['devices', 'group_add', 'ports']) reset('control', key);
+      for (const key of ['devices', 'ports']) reset('control', key);
       for (const service of ['mosquitto', 'grafana']) reset(service, 'ports');
     }
     writeFileSync(this.override, doc.toString());
