@@ -9,7 +9,7 @@ import type { TickOutcome } from '../control/control-runtime';
 import { MegaindCard } from '../hardware/megaind/megaind-card';
 import { LinkRegistry } from '../links/link-registry';
 import { DiskOutbox } from '../delivery/disk-outbox';
-import type { DiskOutboxStats } from '../delivery/disk-outbox.types';
+import { MemoryFirstOutbox, MemoryFirstStats } from '../delivery/memory-first-outbox';
 import { InfluxLineSink } from './influx-line-sink';
 import { TokenFile } from './token-file';
 import { auditLine, DiagnosticsSample, linkLine } from './telemetry-points';
@@ -26,7 +26,7 @@ const VALVE_REPEAT_MS = 60_000;
 
 /** Counters for `/api/diagnostics` and tests; null when telemetry is disabled. */
 export interface TelemetryStats {
-  readonly outbox: DiskOutboxStats;
+  readonly outbox: MemoryFirstStats;
   readonly pump: TelemetryPumpStats;
   /** Lines that could not even be appended to the outbox (disk full, I/O error). */
   readonly appendFailures: number;
@@ -34,18 +34,20 @@ export interface TelemetryStats {
 
 /**
  * Writes the InfluxDB schema of docs/interfaces.md: channels every sample, valve and alarm
- * transitions, audit records, diagnostics. Every line is first appended to a bounded on-disk
- * outbox (`<dataDir>/outbox/telemetry`) — synchronous, no await on the control loop's path —
- * and a pump delivers the outbox to InfluxDB. An outage of any length, and a restart during
- * it, lose nothing until the bound; beyond it the oldest lines are dropped, counted, logged
- * and alarmed (`telemetry_outbox_overflow`).
+ * transitions, audit records, diagnostics. Every line goes to an outbox — synchronous, no
+ * await on the control loop's path — and a pump delivers it to InfluxDB. The outbox holds
+ * lines in memory while they are delivered within `telemetry.holdInMemoryMs` and writes them to
+ * a bounded disk outbox (`<dataDir>/outbox/telemetry`) only when they are not: no SD-card
+ * writes with the link up; a crash then loses at most that long of telemetry. An outage of any
+ * length, and a restart during it, lose nothing until the bound; beyond it the oldest lines
+ * are dropped, counted, logged and alarmed (`telemetry_outbox_overflow`).
  *
  * Disabled without `telemetry.url` (no outbox either): `/api/health` shows `disabled`.
  */
 @Injectable()
 export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(TelemetryService.name);
-  private outbox: DiskOutbox<string> | null = null;
+  private outbox: MemoryFirstOutbox<string> | null = null;
   private pump: TelemetryPump | null = null;
   private sink: InfluxLineSink | null = null;
   private readonly subscriptions: Subscription[] = [];
@@ -76,12 +78,18 @@ export class TelemetryService implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.links.set('telemetry', 'connecting', t.url);
-    const outbox = new DiskOutbox<string>(
+    const disk = new DiskOutbox<string>(
       { dir: join(this.config.dataDir, 'outbox', 'telemetry'), maxBytes: t.outbox.maxMb * 2 ** 20 },
       this.logger,
     );
-    await outbox.open();
+    await disk.open();
+    const outbox = new MemoryFirstOutbox(
+      disk,
+      { holdMs: t.holdInMemoryMs, maxHeld: t.batchSize },
+      (error) => this.appendFailed(error),
+    );
     outbox.onDrop((count) => this.onDropped(count));
+    outbox.start();
     this.outbox = outbox;
     this.sink = new InfluxLineSink({
       url: t.url,

@@ -4,12 +4,13 @@
  * service restart in the middle, and the outbox bound.
  */
 import type { Health, StateSnapshot } from '@cryopilot/protocol';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlView } from '../../src/control/control.facades';
 import type { TickOutcome } from '../../src/control/control-runtime';
 import { TelemetryService } from '../../src/telemetry/telemetry.service';
+import { startServiceProcess } from '../support/service-process';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 import { prefillOutbox } from './support/prefill-outbox';
 import { startTimeSeriesServer, StoredPoint, TimeSeriesServer } from './support/time-series-server';
@@ -186,6 +187,38 @@ describe(`telemetry to a real time-series server`, () => {
     expect(delivered.length + dropped).toBe(prefilled);
     // The dropped ones were the oldest.
     expect(delivered[0].value).toBe(dropped + 1);
+  });
+
+  it('writes nothing to the data disk while the server takes the lines; a kill -9 then loses at most holdInMemoryMs', async () => {
+    // The built service as its own process, so that it can be killed (issue 13: SD writes).
+    const device = 'e2e-memory-first';
+    const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-memory-first-'));
+    const { url, token, org, bucket } = server.telemetry;
+    const service = await startServiceProcess(dataDir, {
+      configYaml: `deviceId: ${device}\nsamplePeriodMs: 100\n`,
+      env: { INFLUX_URL: url, INFLUX_TOKEN: token, INFLUX_ORG: org, INFLUX_BUCKET: bucket },
+    });
+    const outboxDir = join(dataDir, 'outbox', 'telemetry');
+    const segmentBytes = () =>
+      readdirSync(outboxDir)
+        .filter((f) => f !== 'head.json')
+        .reduce((sum, f) => sum + statSync(join(outboxDir, f)).size, 0);
+    try {
+      await eventually(async () => (await seqPoints(device, 'o2_1')).length >= 40, 30_000);
+      expect(segmentBytes()).toBe(0);
+      expect(existsSync(join(outboxDir, 'head.json'))).toBe(false); // never a commit to disk
+    } finally {
+      service.child.kill('SIGKILL');
+    }
+    const killedAt = Date.now();
+    await service.exited;
+    // Everything older than the hold is on the server, without a gap: the crash took only
+    // the last holdInMemoryMs (2 s, + the 0.25 s check) of samples.
+    const points = await seqPoints(device, 'o2_1');
+    const seqs = points.map((p) => p.value);
+    expect(seqs).toEqual(range(seqs.length));
+    const newest = Math.max(...points.map((p) => p.ts));
+    expect(killedAt - newest).toBeLessThanOrEqual(2250 + 100);
   });
 
   it('is disabled without a URL: health says so and nothing is buffered', async () => {
