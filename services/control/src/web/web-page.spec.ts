@@ -3,8 +3,27 @@ import express from 'express';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { get, IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { installWebPage, NONCE_PLACEHOLDER } from './web-page';
+
+const BIG_SCRIPT = `export const x = ${JSON.stringify('operator page '.repeat(500))};\n`;
+/** The bytes as sent (supertest would decode them itself, hiding what went over the wire). */
+function rawGet(port: number, path: string, acceptEncoding: string) {
+  return new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    get(
+      { host: '127.0.0.1', port, path, headers: { 'accept-encoding': acceptEncoding } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    ).on('error', reject);
+  });
+}
 
 describe('installWebPage', () => {
   let dir: string;
@@ -16,6 +35,10 @@ describe('installWebPage', () => {
       `<html><body><app-root ngCspNonce="${NONCE_PLACEHOLDER}"></app-root></body></html>`,
     );
     writeFileSync(join(dir, 'main-ABCDEFGH.js'), 'console.log(1)');
+    // As the build's precompress step leaves them: a .br and a .gz beside the file.
+    writeFileSync(join(dir, 'chunk-IJKLMNOP.js'), BIG_SCRIPT);
+    writeFileSync(join(dir, 'chunk-IJKLMNOP.js.br'), brotliCompressSync(BIG_SCRIPT));
+    writeFileSync(join(dir, 'chunk-IJKLMNOP.js.gz'), gzipSync(BIG_SCRIPT));
     app = express();
     // installWebPage only calls `use`: an Express app stands in for Nest's.
     installWebPage(app as unknown as INestApplication, dir);
@@ -39,5 +62,29 @@ describe('installWebPage', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
     await request(app).get('/missing-12345678.js').expect(404);
     await request(app).get('/api/state').expect(200, { ok: true });
+  });
+
+  it('sends the precompressed file the browser takes: Brotli first, then gzip, else plain', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const path = '/chunk-IJKLMNOP.js';
+      const br = await rawGet(port, path, 'gzip, deflate, br, zstd');
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(br.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+      expect(br.headers['vary']).toContain('Accept-Encoding');
+      expect(br.headers['cache-control']).toContain('immutable');
+      expect(br.body.length).toBeLessThan(BIG_SCRIPT.length / 10);
+      expect(brotliDecompressSync(br.body).toString()).toBe(BIG_SCRIPT);
+      const gz = await rawGet(port, path, 'gzip');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(gz.body).toString()).toBe(BIG_SCRIPT);
+      const plain = await rawGet(port, path, 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString()).toBe(BIG_SCRIPT);
+    } finally {
+      server.close();
+    }
   });
 });

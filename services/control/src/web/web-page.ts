@@ -1,5 +1,6 @@
 import { INestApplication, Logger } from '@nestjs/common';
-import express, { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import expressStaticGzip from 'express-static-gzip';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,17 +15,27 @@ const YEAR_S = 365 * 24 * 3600;
  * other page path answered with `index.html` (the page's router takes over), security headers
  * on every response (API included). `/api/*` and `/ws` are never touched. Without a build the
  * API still works and `/` explains how to build the page.
+ *
+ * Files are sent as the build precompressed them (`.br`, `.gz` beside each: Brotli when the
+ * browser takes it, else gzip, else as they are), so the Pi never compresses on a request.
  */
 export function installWebPage(app: INestApplication, uiDir: string): void {
   const page = new IndexPage(join(uiDir, 'index.html'));
-  const files = express.static(uiDir, {
+  const files = expressStaticGzip(uiDir, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
     index: false,
-    redirect: false,
-    setHeaders: (res, path) => {
-      res.setHeader(
-        'Cache-Control',
-        isHashedAsset(path) ? `public, max-age=${YEAR_S}, immutable` : 'no-cache',
-      );
+    serveStatic: {
+      index: false,
+      redirect: false,
+      setHeaders: (res, path) => {
+        res.setHeader(
+          'Cache-Control',
+          isHashedAsset(path.replace(/\.(br|gz)$/, ''))
+            ? `public, max-age=${YEAR_S}, immutable`
+            : 'no-cache',
+        );
+      },
     },
   });
   app.use((_req: Request, res: Response, next: NextFunction) => {
