@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { WEB_CONFIG, WebConfig } from '../config/config.slices';
+import { DisplayKeys } from './display-keys';
 import { DEFAULT_LOGIN_GATE, LoginGate } from './login-gate';
 import { SessionStore } from './session-store';
 import { UsersStore } from './users-store';
@@ -35,6 +36,7 @@ export class AuthModule {
       providers: [
         { provide: ADMIN_PASSWORD, useValue: options.adminPassword },
         UsersStore,
+        DisplayKeys,
         SessionStore,
         UsersLoader,
         // One gate for the whole service: the bounds are global.

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DisplayKeys } from './display-keys';
 import { SESSION_IDLE_MS, SESSION_MAX_MS, SessionStore } from './session-store';
 import type { UsersStore } from './users-store';
 
@@ -60,5 +64,49 @@ describe('SessionStore', () => {
     const { token } = store.create('ann', 'operator', t0);
     store.delete(token);
     expect(store.get(token, t0)).toBeNull();
+  });
+});
+
+describe('SessionStore across restarts', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sessions-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const open = async (stamps: Record<string, string | null>, displays?: DisplayKeys) => {
+    const store = new SessionStore(users(stamps), displays, { dataDir: dir });
+    await store.onModuleInit();
+    return store;
+  };
+  const settle = async (store: SessionStore) => store.onApplicationShutdown();
+
+  it('keeps sessions through a restart, by the hash of their token only', async () => {
+    const first = await open({ ann: 'operator:h1', bob: 'viewer:h2' });
+    const ann = first.create('ann', 'operator');
+    const bob = first.create('bob', 'viewer');
+    await settle(first);
+    const text = readFileSync(join(dir, 'sessions.json'), 'utf8');
+    expect(text).not.toContain(ann.token);
+    expect(statSync(join(dir, 'sessions.json')).mode & 0o777).toBe(0o600);
+
+    // Bob was removed while the service was down: only Ann is still signed in.
+    const second = await open({ ann: 'operator:h1' });
+    expect(second.get(ann.token)).toMatchObject({ user: 'ann', role: 'operator' });
+    expect(second.get(bob.token)).toBeNull();
+    second.delete(ann.token);
+    await settle(second);
+    const third = await open({ ann: 'operator:h1' });
+    expect(third.get(ann.token)).toBeNull(); // signed out before the restart: stays out
+    await settle(third);
+  });
+
+  it('a display session ends when its key is revoked', async () => {
+    const keys: Record<string, string | null> = { door: 'display:k1' };
+    const displays = { stamp: (name: string) => keys[name] ?? null } as unknown as DisplayKeys;
+    const store = await open({}, displays);
+    const door = store.create('display:door', 'viewer');
+    expect(store.get(door.token)).toMatchObject({ user: 'display:door', role: 'viewer' });
+    keys.door = null;
+    expect(store.get(door.token)).toBeNull();
+    await settle(store);
   });
 });
