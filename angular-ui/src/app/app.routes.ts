@@ -14,6 +14,11 @@ const admin: CanActivateFn = () =>
 
 export const routes: Routes = [
   { path: 'login', loadComponent: () => import('./login/login').then((m) => m.Login) },
+  // The wall display signs itself in with its key: no sign-in form, no guard.
+  {
+    path: 'display',
+    loadComponent: () => import('./display/display-page').then((m) => m.DisplayPage),
+  },
   {
     path: '',
     canActivate: [signedIn],
@@ -32,6 +37,11 @@ export const routes: Routes = [
         path: 'audit',
         canActivate: [admin],
         loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
+      },
+      {
+        path: 'displays',
+        canActivate: [admin],
+        loadComponent: () => import('./displays/displays-page').then((m) => m.DisplaysPage),
       },
       {
         path: 'diagnostics',

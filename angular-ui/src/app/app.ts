@@ -26,6 +26,8 @@ export class App {
   protected readonly languages = LANGUAGES;
 
   protected readonly isAdmin = this.session.isAdmin;
+  /** A wall display: no navigation, no sign-out, no alert banner (its alarms are on screen). */
+  protected readonly isDisplay = this.session.isDisplay;
   /** Logged in but not live: the overlay covers the page and makes it inert. */
   protected readonly showOverlay = computed(
     () => this.session.user() !== null && !this.state.isLive(),
@@ -35,9 +37,11 @@ export class App {
   );
 
   constructor() {
-    // Imperative sink: a session that ended while the page was open leads to the login form.
+    // Imperative sink: a session that ended while the page was open leads to the login form
+    // (a wall display signs in again by itself instead).
     effect(() => {
-      if (this.connection.state() === 'unauthorized') void this.router.navigateByUrl('/login');
+      if (this.connection.state() !== 'unauthorized') return;
+      if (!this.router.url.startsWith('/display')) void this.router.navigateByUrl('/login');
     });
   }
 

@@ -206,7 +206,7 @@ describe('operator page', () => {
     await context.close();
   }, 90_000);
 
-  it('service restart: overlay, controls blocked, nothing replayed, then a fresh start', async () => {
+  it('service restart: overlay, controls blocked, nothing replayed, then live again still signed in', async () => {
     const [context, page] = await newPage();
     await signIn(page, service.url, 'olga', OPERATOR_PASSWORD);
     await service.stop();
@@ -221,11 +221,10 @@ describe('operator page', () => {
       .catch(() => undefined);
     const outageEnded = new Date().toISOString();
     await service.start();
-    // Sessions live in memory: the restarted service asks for a new login, then resyncs.
-    await page.waitForURL(/\/login$/, { timeout: 30_000 });
-    await expectText(page.locator('.notice'), 'session ended');
-    await signIn(page, service.url, 'olga', OPERATOR_PASSWORD);
-    await expect(overlay.count()).resolves.toBe(0);
+    // Sessions survive the restart (sessions.json): the page resyncs without a new sign-in.
+    await waitUntil(async () => (await overlay.count()) === 0, 30_000);
+    expect(page.url()).not.toMatch(/\/login$/);
+    await expectText(page.getByTestId('connection'), 'Live');
     await tile(page, 'ln2_level').locator('.num').waitFor();
     await page.waitForTimeout(1000);
     const audit = await context.request.get(`${service.url}/api/audit?limit=50`, {
@@ -235,6 +234,69 @@ describe('operator page', () => {
     expect(records.filter((r) => r.user === 'olga' && r.ts >= outageEnded)).toEqual([]);
     await context.close();
   }, 90_000);
+});
+
+describe('wall display', () => {
+  it('read-only, signs itself in again after a restart or a lost cookie, stops when revoked', async () => {
+    const admin = await adminCookie();
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${service.url}${path}`, {
+        method,
+        headers: { cookie: admin, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const { key } = (await (
+      await api('POST', '/api/auth/display-keys', { name: 'door' })
+    ).json()) as {
+      key: string;
+    };
+    const [context, page] = await newPage();
+    await page.goto(`${service.url}/display#key=${key}`);
+    await tile(page, 'ln2_level').locator('.num').waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(`${service.url}/display`); // the key left the address bar
+    // Read-only: no navigation, no valve or alarm control, no sign-out.
+    expect(await page.locator('nav.tabs').count()).toBe(0);
+    expect(await page.getByTestId('valve-open').count()).toBe(0);
+    expect(
+      await page.locator('app-alarm-panel button:visible, app-valve-panel button:visible').count(),
+    ).toBe(0);
+    expect(await page.getByRole('button', { name: /Log out|Se déconnecter/ }).count()).toBe(0);
+    await page.waitForTimeout(1000);
+    await screenshot(page, 'display-laptop-en');
+
+    // A restart: live again by itself.
+    await service.stop();
+    await expectText(page.getByTestId('connection'), 'Reconnecting');
+    await service.start();
+    await expectText(page.getByTestId('connection'), 'Live', 30_000);
+    // Its cookie lost (a browser wiped by a kiosk policy): the key from storage signs it in.
+    await context.clearCookies();
+    await page.reload();
+    await expectText(page.getByTestId('connection'), 'Live', 30_000);
+    expect(await page.getByTestId('display-notice').count()).toBe(0);
+
+    // Revoked: signed out at once, and it says why instead of a sign-in form.
+    await api('DELETE', '/api/auth/display-keys/door');
+    await expectText(page.getByTestId('display-notice'), 'revoked', 30_000);
+    expect(page.url()).toBe(`${service.url}/display`);
+    await context.close();
+  }, 120_000);
+
+  it('on a phone, in French', async () => {
+    const admin = await adminCookie();
+    const created = await fetch(`${service.url}/api/auth/display-keys`, {
+      method: 'POST',
+      headers: { cookie: admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'phone' }),
+    });
+    const { key } = (await created.json()) as { key: string };
+    const [context, page] = await newPage(PHONE, 'fr-FR');
+    await page.goto(`${service.url}/display#key=${key}`);
+    await tile(page, 'o2_1').locator('.num').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(1000);
+    await screenshot(page, 'display-phone-fr');
+    await context.close();
+  }, 60_000);
 });
 
 async function adminCookie(): Promise<string> {

@@ -1,4 +1,4 @@
-import { Component, computed, inject, signal, viewChild } from '@angular/core';
+import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
 import type { Alarm } from '@cryopilot/protocol';
 import type { TextKey } from '../../core/i18n/en';
 import { I18n } from '../../core/i18n/i18n';
@@ -13,6 +13,7 @@ type AlarmAction = 'ack' | 'reset' | 'shelve';
 /**
  * Alarms not in the normal state (ISA-18.2 states, severity colours): acknowledge with a
  * comment, reset latched alarms whose condition cleared, shelve (admins, never critical).
+ * `readOnly` (the wall display): the list only, no action.
  */
 @Component({
   selector: 'app-alarm-panel',
@@ -28,6 +29,7 @@ export class AlarmPanel {
   private readonly commands = inject(CommandSender);
   private readonly dialog = viewChild.required(ConfirmDialog);
 
+  readonly readOnly = input(false);
   protected readonly alarms = this.state.activeAlarms;
   protected readonly canOperate = computed(
     () => this.state.isLive() && this.session.may('alarm.ack'),

@@ -1,4 +1,4 @@
-import { Component, computed, inject, signal, viewChild } from '@angular/core';
+import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
 import type { Mode } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
@@ -13,7 +13,7 @@ type PendingAction = { kind: 'open' } | { kind: 'close' } | { kind: 'mode'; mode
 /**
  * The fill valve: state, output, mode and the service's reason; open/close and auto/manual
  * with confirmation, each disabled with the reason when the role, an interlock or the
- * connection forbids it.
+ * connection forbids it. `readOnly` (the wall display): the state only, no control at all.
  */
 @Component({
   selector: 'app-valve-panel',
@@ -29,6 +29,7 @@ export class ValvePanel {
   private readonly commands = inject(CommandSender);
   private readonly dialog = viewChild.required(ConfirmDialog);
 
+  readonly readOnly = input(false);
   protected readonly valve = this.state.valve;
   protected readonly reasons = computed(() =>
     valveControlReasons(this.valve(), this.session, this.state.isLive()),

@@ -50,6 +50,13 @@ export interface Diagnostics {
 }
 
 /** The HTTP side of the service: login, history, audit, diagnostics. */
+/** A wall display's key as the admin sees it (never the key itself). */
+export interface DisplayKeyInfo {
+  readonly name: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
 @Injectable({ providedIn: 'root' })
 export class ControlApi {
   login(username: string, password: string): Promise<SessionInfo> {
@@ -58,6 +65,24 @@ export class ControlApi {
 
   logout(): Promise<unknown> {
     return this.request('POST', '/api/auth/logout');
+  }
+
+  /** A wall display signs in with its key (read-only); 401 when the key is unknown or revoked. */
+  displayLogin(key: string): Promise<SessionInfo> {
+    return this.request('POST', '/api/auth/display', { key });
+  }
+
+  displayKeys(): Promise<{ keys: DisplayKeyInfo[] }> {
+    return this.request('GET', '/api/auth/display-keys');
+  }
+
+  /** A new display key: in this answer only. */
+  createDisplayKey(name: string): Promise<{ name: string; key: string }> {
+    return this.request('POST', '/api/auth/display-keys', { name });
+  }
+
+  removeDisplayKey(name: string): Promise<{ ok: true }> {
+    return this.request('DELETE', `/api/auth/display-keys/${encodeURIComponent(name)}`);
   }
 
   /** The current session; rejects with status 401 without one. */
@@ -77,7 +102,11 @@ export class ControlApi {
     return this.request('GET', '/api/diagnostics');
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
     const response = await fetch(path, {
       method,
       credentials: 'same-origin',
@@ -86,11 +115,17 @@ export class ControlApi {
     });
     const payload: unknown = await response.json().catch(() => null);
     if (!response.ok) {
-      const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+      // Commands answer {error: {code, message}}; other routes Nest's {message}.
+      const body = payload as {
+        error?: { code?: string; message?: string };
+        message?: unknown;
+      } | null;
+      const message =
+        body?.error?.message ?? (typeof body?.message === 'string' ? body.message : null);
       throw new ApiError(
         response.status,
-        error?.code ?? 'error',
-        error?.message ?? `HTTP ${response.status}`,
+        body?.error?.code ?? 'error',
+        message ?? `HTTP ${response.status}`,
       );
     }
     return payload as T;

@@ -6,6 +6,7 @@ export const EN = {
   'nav.setpoints': 'Setpoints',
   'nav.audit': 'Audit',
   'nav.diagnostics': 'Diagnostics',
+  'nav.displays': 'Displays',
   'nav.main': 'Main',
   'header.device': 'Device',
   'header.user': '{user} ({role})',
@@ -153,6 +154,26 @@ export const EN = {
   'diag.disk': 'Disk free',
   'diag.process': 'Process',
   'diag.uptime': 'Uptime',
+  'display.noKey':
+    'This screen has no display key. An admin creates a display link on the Displays page; open it here once.',
+  'display.revoked': 'This display key was revoked. Ask an admin for a new display link.',
+  'display.retrying': 'Service unreachable: signing in again by itself…',
+  'display.fullscreen': 'Full screen',
+  'display.awake': 'Screen kept on',
+  'display.mayDim': 'This browser may let the screen sleep',
+  'displays.title': 'Wall displays',
+  'displays.intro':
+    'A display link signs a screen in read-only (plant, valve, alarms; no control), again by itself after every restart, until you revoke it.',
+  'displays.name': 'Name (letters, digits, - and _)',
+  'displays.create': 'Create display link',
+  'displays.link': 'Open this link on the display. It is shown only now:',
+  'displays.copy': 'Copy link',
+  'displays.copied': 'Copied',
+  'displays.none': 'No displays yet.',
+  'displays.created': 'created {time} by {user}',
+  'displays.revoke': 'Revoke',
+  'displays.confirmRevoke': 'Revoke display {name}? Its screen is signed out at once.',
+  'displays.failed': 'Not done: {message}',
 } as const;
 
 export type TextKey = keyof typeof EN;

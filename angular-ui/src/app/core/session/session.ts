@@ -17,6 +17,8 @@ export class Session {
   readonly role = computed(() => this.userSignal()?.role ?? null);
   /** The admin pages (audit) are for admins only, as the service's routes are. */
   readonly isAdmin = computed(() => this.role() === 'admin');
+  /** A wall display (signed in with a display key): read-only, no navigation. */
+  readonly isDisplay = computed(() => this.userSignal()?.user.startsWith('display:') ?? false);
 
   /**
    * Whether the service lets this user send `command`: the service says so in the session,
@@ -42,6 +44,11 @@ export class Session {
 
   async login(username: string, password: string): Promise<void> {
     this.start(await this.api.login(username, password));
+  }
+
+  /** A wall display's sign-in with its key; rejects with ApiError 401 for a revoked key. */
+  async displayLogin(key: string): Promise<void> {
+    this.start(await this.api.displayLogin(key));
   }
 
   async logout(): Promise<void> {
