@@ -212,9 +212,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Keeps audit lines bounded even when someone sends huge junk arguments. */
+/**
+ * Keeps audit lines bounded even when someone sends huge junk arguments, and recordable when
+ * they are nested too deeply to serialize (thousands of `[`: JSON.stringify runs out of stack).
+ */
 function truncateArgs(args: unknown): unknown {
   if (args === undefined) return null;
-  const text = JSON.stringify(args);
+  let text: string;
+  try {
+    text = JSON.stringify(args);
+  } catch {
+    return { truncated: '(arguments nested too deeply to record)' };
+  }
   return text.length <= 2000 ? args : { truncated: text.slice(0, 2000) };
 }

@@ -227,7 +227,16 @@ export class DiskOutbox<T> {
     this.sync();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
-    await this.saveHead();
+    try {
+      await this.saveHead();
+    } catch (error) {
+      // A full disk at shutdown must not turn a clean stop into a failure: the head on disk is
+      // only older, so what was delivered since its last save is delivered again (at least once).
+      this.logger.warn(
+        `outbox ${this.options.dir}: position not saved at close (${String(error)}): ` +
+          'records delivered since the last save will be sent again',
+      );
+    }
   }
 
   private parse(text: string): T | undefined {

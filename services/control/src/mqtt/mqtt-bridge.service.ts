@@ -127,6 +127,7 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
       const access = new EmbeddedBrokerAccess(users, {
         serviceClientId: s.clientId,
         subtrees: [s.baseTopic, s.discoveryPrefix],
+        commandPrefix: `${s.baseTopic}/cmd/`,
       });
       this.broker = await EmbeddedBroker.start(s.embedded.host, s.embedded.port, access, (m) =>
         this.logger.debug(m),

@@ -1,7 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiskOutbox } from '../../src/delivery/disk-outbox';
-import { describeOnSmallFilesystem, mountSmallFilesystem } from '../support/small-filesystem';
+import {
+  describeOnSmallFilesystem,
+  fillDisk,
+  mountSmallFilesystem,
+} from '../support/small-filesystem';
 
 /**
  * The store-and-forward outbox on a real filesystem that fills up: a 64 KiB tmpfs mounted by
@@ -92,5 +96,22 @@ describeOnSmallFilesystem('DiskOutbox on a filesystem that fills up (tmpfs, 64 K
     const again = await open();
     expect(again.stats()).toMatchObject({ pending: 0, corrupt: 0 });
     await again.close();
+  });
+
+  it('closes cleanly when its position cannot be saved on a full disk (found by make attack)', async () => {
+    rmSync(join(mountPoint, 'outbox'), { recursive: true, force: true });
+    const outbox = await open();
+    outbox.append({ seq: 1, pad: 'x' });
+    const batch = await outbox.peek(1);
+    await outbox.commit(batch.cursor);
+    fillDisk(join(mountPoint, 'filler'));
+    try {
+      await expect(outbox.close()).resolves.toBeUndefined(); // was: ENOSPC thrown at shutdown
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(/position not saved at close/),
+      );
+    } finally {
+      rmSync(join(mountPoint, 'filler'));
+    }
   });
 });

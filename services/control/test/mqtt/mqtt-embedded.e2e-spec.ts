@@ -126,6 +126,34 @@ describe('embedded broker', () => {
       expect(await refusal({ username: 'cryopilot' })).toMatch(/Bad username or password/);
     });
 
+    it('refuses a retained command even from the service account (found by make attack)', async () => {
+      // MQTT 3.1.1 clears the retain flag on live delivery: the service could not tell it apart.
+      const { service } = accountsOf(app);
+      const admin = await app.login('admin');
+      const before = (await admin.get('/api/state').expect(200)).body as {
+        valve: { mode: string };
+      };
+      const mode = before.valve.mode === 'auto' ? 'manual' : 'auto';
+      const rec = await MqttRecorder.connect(url, [`${BASE}/cmd/result`], as(service));
+      const attacker = await MqttRecorder.connect(url, [], {
+        ...as(service),
+        clientId: 'not-the-service',
+        reconnectPeriod: 0,
+      });
+      const closed = new Promise<void>((resolve) => attacker.client.once('close', resolve));
+      await attacker.publish(`${BASE}/cmd/mode.set`, JSON.stringify({ id: 'r1', args: { mode } }), {
+        qos: 0,
+        retain: true,
+      });
+      await closed; // refused: the broker ends the connection
+      await attacker.close();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(rec.on(`${BASE}/cmd/result`)).toHaveLength(0);
+      await rec.close();
+      const after = (await admin.get('/api/state').expect(200)).body as { valve: { mode: string } };
+      expect(after.valve.mode).toBe(before.valve.mode);
+    });
+
     it('a reader sees the contract but cannot command, forge states or discovery', async () => {
       const { reader } = accountsOf(app);
       const rec = await MqttRecorder.connect(url, [`${BASE}/#`, 'homeassistant/#'], as(reader));

@@ -7,10 +7,17 @@ const users = {
 const access = new EmbeddedBrokerAccess(users, {
   serviceClientId: 'cryopilot-pi1',
   subtrees: ['cryopilot/pi1', 'homeassistant'],
+  commandPrefix: 'cryopilot/pi1/cmd/',
 });
 const pw = (text: string) => Buffer.from(text);
 
 describe('EmbeddedBrokerAccess', () => {
+  it('refuses a retained command from anyone (3.1.1 would deliver it as a live one)', () => {
+    expect(access.mayPublish('cryopilot', 'cryopilot/pi1/cmd/mode.set', true)).toBe(false);
+    expect(access.mayPublish('cryopilot', 'cryopilot/pi1/cmd/mode.set', false)).toBe(true);
+    expect(access.mayPublish('cryopilot', 'cryopilot/pi1/valve/state', true)).toBe(true);
+  });
+
   it('admits the two accounts with their passwords only', () => {
     expect(access.connect('a', 'cryopilot', pw(users.service.password))).toBe('ok');
     expect(access.connect('b', 'reader', pw(users.reader.password))).toBe('ok');
@@ -67,6 +74,7 @@ describe('EmbeddedBrokerAccess', () => {
     const noDiscovery = new EmbeddedBrokerAccess(users, {
       serviceClientId: 'x',
       subtrees: ['cryopilot/pi1', ''],
+      commandPrefix: 'cryopilot/pi1/cmd/',
     });
     expect(noDiscovery.mayPublish('cryopilot', 'anything')).toBe(false);
     expect(noDiscovery.mayPublish('cryopilot', 'cryopilot/pi1/status')).toBe(true);

@@ -13,6 +13,8 @@ export interface EmbeddedBrokerAccessOptions {
   readonly serviceClientId: string;
   /** Topic subtrees of the service: its base topic and the discovery prefix (empty: none). */
   readonly subtrees: readonly string[];
+  /** Where commands arrive (`<base>/cmd/`): never retained (see `mayPublish`). */
+  readonly commandPrefix: string;
 }
 
 export type ConnectVerdict = 'ok' | 'bad-credentials' | 'client-id-reserved';
@@ -47,8 +49,14 @@ export class EmbeddedBrokerAccess {
     return 'ok';
   }
 
-  /** Whether `username` may publish on `topic` (wills included). */
-  mayPublish(username: string | undefined, topic: string): boolean {
+  /**
+   * Whether `username` may publish on `topic` (wills included). A retained command is refused
+   * outright: this broker speaks MQTT 3.1.1, which clears the retain flag of a message
+   * delivered live, so the service could not tell it from a fresh command — and a stored one
+   * would run again at every resubscription.
+   */
+  mayPublish(username: string | undefined, topic: string, retain = false): boolean {
+    if (retain && topic.startsWith(this.options.commandPrefix)) return false;
     return username === this.users.service.username && this.inSubtrees(topic);
   }
 

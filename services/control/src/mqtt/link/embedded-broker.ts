@@ -58,7 +58,7 @@ export class EmbeddedBroker {
         // client is null for the broker's own messages ($SYS): allowed here, and who may
         // receive them is decided by authorizeForward (only the service's topics reach clients).
         const username = client ? usernameOf(client) : undefined;
-        if (client && !access.mayPublish(username, packet.topic)) {
+        if (client && !access.mayPublish(username, packet.topic, packet.retain)) {
           return done(new Error(`publish to ${packet.topic} not allowed`));
         }
         done(null);
