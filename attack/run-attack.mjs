@@ -42,6 +42,9 @@ const usersWithViewers = (extraViewers) => {
   return /** @type {Promise<string>} */ (withViewers.get(extraViewers));
 };
 
+/** How long past its bound a suite that ignores the abort signal is waited for. */
+const HANG_GRACE_S = 30;
+
 /** @type {import('./lib/tally.mjs').SuiteResult[]} */
 const results = [];
 let harnessFailed = false;
@@ -57,14 +60,27 @@ for (const suite of SUITES.filter((s) => wanted.includes(s.name))) {
   const started = performance.now();
   /** @type {import('./lib/tally.mjs').SuiteResult} */
   let result;
+  /** @type {NodeJS.Timeout | undefined} */
+  let hangTimer;
   try {
-    result = await suite.run({
-      workDir: join(workDir, suite.name),
-      usersFile,
-      usersWithViewers,
-      signal: controller.signal,
-      log: (line) => log(`${suite.name}: ${line}`),
+    // The abort signal stops a suite between steps; an await that never settles (a publish
+    // whose connection the broker dropped) would not notice it: a hard bound ends the wait.
+    const hung = new Promise((_, reject) => {
+      hangTimer = setTimeout(
+        () => reject(new Error(`hung: still running ${HANG_GRACE_S} s after its bound`)),
+        (suite.budgetS + HANG_GRACE_S) * 1000,
+      );
     });
+    result = await Promise.race([
+      suite.run({
+        workDir: join(workDir, suite.name),
+        usersFile,
+        usersWithViewers,
+        signal: controller.signal,
+        log: (line) => log(`${suite.name}: ${line}`),
+      }),
+      hung,
+    ]);
   } catch (error) {
     harnessFailed = true;
     const tally = new Tally(suite.name);
@@ -75,6 +91,7 @@ for (const suite of SUITES.filter((s) => wanted.includes(s.name))) {
     log(`${suite.name}: ERROR ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     clearTimeout(timer);
+    clearTimeout(hangTimer);
   }
   if (controller.signal.aborted) {
     harnessFailed = true;
@@ -113,6 +130,8 @@ for (const r of results.filter((x) => x.findings.length > 0)) {
 }
 log(`${passed ? 'passed' : 'FAILED'} in ${run.durationS} s; wrote ${written.join(', ')}`);
 process.exitCode = passed ? 0 : 1;
+// A hung suite may hold sockets open: leave anyway (the exit handler kills its services).
+setTimeout(() => process.exit(), 1000).unref();
 
 /**
  * `--suite a,b` (default: all).

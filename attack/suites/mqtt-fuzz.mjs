@@ -121,20 +121,34 @@ export default {
         ...accountSpec(accounts.service),
         clientId: 'attack-mqtt-fuzzer',
       });
-      const messages = commandMessages();
-      tally.figures.commandMessages = messages.length;
+      const all = commandMessages();
+      tally.figures.commandMessages = all.length;
+      const messages = all.filter((m) => !m.retain);
       const before = results.length;
       for (const m of messages) {
         if (ctx.signal.aborted) break;
-        await fuzzer.publishAsync(`${BASE_TOPIC}/cmd/${m.name}`, m.payload, {
-          qos: 1,
-          retain: m.retain ?? false,
-        });
+        await fuzzer.publishAsync(`${BASE_TOPIC}/cmd/${m.name}`, m.payload, { qos: 1 });
       }
-      // A retained command stays in the broker: cleared (an empty retained message, itself
-      // answered invalid_json).
-      await fuzzer.publishAsync(`${BASE_TOPIC}/cmd/mode.set`, '', { qos: 1, retain: true });
-      const expected = messages.length + 1;
+      // Retained commands, even from the service account, are refused by the broker (MQTT
+      // 3.1.1 would deliver them as live ones): a connection of their own, which must close.
+      for (const m of all.filter((x) => x.retain)) {
+        const client = await connect(port, {
+          ...accountSpec(accounts.service),
+          clientId: 'attack-mqtt-retained',
+        });
+        let closed = false;
+        client.once('close', () => (closed = true));
+        client.publish(`${BASE_TOPIC}/cmd/${m.name}`, m.payload, { qos: 1, retain: true });
+        for (let i = 0; i < 40 && !closed; i++) await sleep(50);
+        tally.count(`retained command: ${closed ? 'refused (disconnected)' : 'accepted'}`);
+        tally.input(closed, `[${m.label}] a retained command was accepted by the broker`);
+        await closeQuietly(client);
+        // One the broker took stays there: cleared (an empty retained message).
+        if (!closed) {
+          await fuzzer.publishAsync(`${BASE_TOPIC}/cmd/${m.name}`, '', { qos: 1, retain: true });
+        }
+      }
+      const expected = messages.length;
       const deadline = Date.now() + 15_000;
       while (results.length - before < expected && Date.now() < deadline) await sleep(100);
       const answers = results.slice(before);
