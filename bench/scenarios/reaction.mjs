@@ -107,18 +107,25 @@ function known(values) {
 }
 
 /**
- * `valve.open` in manual mode; refused while the previous drop's interlock is still seen (the
- * O2 recovers at the next sample), so retried for a few periods.
+ * `valve.open` in manual mode; refused while the previous drop's interlock is still seen: the
+ * O2 recovers at the next sample, and the low-low trip is latched, so the operator resets it
+ * (`alarm.reset`, refused until the condition has cleared) as on the Pi. Retried for a few
+ * periods.
  * @param {import('../systems/cryopilot.mjs').CryoPilotService} service
  * @param {number} periodMs
  */
 async function openValve(service, periodMs) {
+  let reason = '';
   for (let attempt = 0; attempt < 20; attempt++) {
     const result = await service.command('valve.open', { durationS: 120 });
     if (result.ok) return;
     if (result.error?.code !== 'refused')
       throw new Error(`valve.open: ${JSON.stringify(result.error)}`);
+    reason = result.error.message;
+    const latched = /^interlock active: (.+)$/.exec(reason)?.[1].split(', ') ?? [];
+    for (const alarmId of latched) await service.command('alarm.reset', { alarmId });
     await sleep(periodMs);
   }
-  throw new Error('valve.open refused for 20 periods');
+  // The service's own reason, so a report says why (an interlock, a latched alarm…).
+  throw new Error(`valve.open refused for 20 periods: ${reason}`);
 }
