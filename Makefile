@@ -33,14 +33,15 @@ build: install ## compile the protocol package, the service and the operator pag
 run: build ## start the embedded default (simulated HAT, port 8181)
 	cd services/control && HARDWARE_DRIVER=$${HARDWARE_DRIVER:-simulated} DATA_DIR=$${DATA_DIR:-$(CURDIR)/data} node dist/main.js
 
-test: install ## type-check, lint, check formatting, run every test
+# bench-install: the bench harness's self-tests (bench/test) run too; it has its own lock file.
+test: install bench-install ## type-check, lint, check formatting, run every test
 	npm run build
 	npm run typecheck
 	npm run lint
 	npm run format:check
 	node scripts/run-tests.mjs
 
-test-only: install ## run the tests only (pass ARGS=... to Jest)
+test-only: install bench-install ## run the tests only (pass ARGS=... to Jest)
 	npm run build
 	node scripts/run-tests.mjs $(ARGS)
 

@@ -1,10 +1,12 @@
-// Runs every Jest project once, then the Angular unit tests (Vitest, through `ng test`), and
-// ends with the plain summary line CI reads: "<passed> passed, <failed> failed" over both.
+// Runs every Jest project once, then the Angular unit tests (Vitest, through `ng test`), then
+// the node:test self-tests of the harnesses outside the workspaces (bench/test: parsers,
+// formatters, probes — no benchmark), and ends with the plain summary line CI reads:
+// "<passed> passed, <failed> failed" over all of them.
 // With arguments (a Jest subset, e.g. `make test-only ARGS=hazards`) only Jest runs.
-// The exit code is non-zero when either runner failed.
+// The exit code is non-zero when any runner failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 mkdirSync('test-artifacts', { recursive: true });
 const jestArgs = process.argv.slice(2);
@@ -62,6 +64,34 @@ if (jestArgs.length === 0) {
       'angular-ui',
     ),
   );
+}
+
+// node:test suites, each a folder of *.test.mjs files. bench/ has its own lock file: `make test`
+// installs it first (`make bench-install`).
+const nodeTestSuites = [{ name: 'bench', dir: 'bench/test' }];
+if (jestArgs.length === 0) {
+  for (const suite of nodeTestSuites) {
+    const out = resolve(`test-artifacts/${suite.name}-results.json`);
+    const files = readdirSync(suite.dir)
+      .filter((file) => file.endsWith('.test.mjs'))
+      .sort()
+      .map((file) => join(suite.dir, file));
+    results.push(
+      run(
+        suite.name,
+        process.execPath,
+        [
+          '--test',
+          '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          '--test-reporter=./scripts/node-test-summary.mjs',
+          `--test-reporter-destination=${out}`,
+          ...files,
+        ],
+        out,
+      ),
+    );
+  }
 }
 
 if (existsSync(serversLog)) {
