@@ -30,8 +30,11 @@ install: $(INSTALL_STAMP) ## install the pinned dependencies
 build: install ## compile the protocol package, the service and the operator page
 	npm run build
 
+# Memory settings as in the image (services/control/Dockerfile, which says why) and bench/.
+SERVICE_NODE_FLAGS := --max-semi-space-size=2
 run: build ## start the embedded default (simulated HAT, port 8181)
-	cd services/control && HARDWARE_DRIVER=$${HARDWARE_DRIVER:-simulated} DATA_DIR=$${DATA_DIR:-$(CURDIR)/data} node dist/main.js
+	cd services/control && HARDWARE_DRIVER=$${HARDWARE_DRIVER:-simulated} DATA_DIR=$${DATA_DIR:-$(CURDIR)/data} \
+	  MALLOC_MMAP_THRESHOLD_=131072 node $(SERVICE_NODE_FLAGS) dist/main.js
 
 # bench-install: the bench harness's self-tests (bench/test) run too; it has its own lock file.
 test: install bench-install ## type-check, lint, check formatting, run every test

@@ -2,7 +2,7 @@
 /**
  * CryoPilot benchmarks against the bare relay and Node-RED, in one run (`make bench`).
  *
- *   node bench/run-bench.mjs [--scenario latency,footprint,reaction,startup,page]
+ *   node bench/run-bench.mjs [--scenario latency,footprint,cpu,storage,reaction,startup,page]
  *   BENCH_QUICK=1 node bench/run-bench.mjs      # smoke run, ~2 min, results in results/tmp/
  *   BENCH_PERIODS=500 node bench/run-bench.mjs  # only some sample periods (default 100,500)
  *
@@ -20,11 +20,12 @@ import { makeRunPlan, parsePeriods, parseScenarios, SCENARIOS } from './lib/run-
 import { describeMachine, describeVersions } from './report/machine.mjs';
 import { evaluateGoals } from './report/goals.mjs';
 import { writeResults } from './report/write-results.mjs';
+import { costPhasesFor, runCostWindows } from './scenarios/cost-windows.mjs';
 import { runFanoutWindows } from './scenarios/fanout-windows.mjs';
 import { runPage } from './scenarios/page.mjs';
 import { runReaction } from './scenarios/reaction.mjs';
 import { runStartup } from './scenarios/startup.mjs';
-import { CryoPilotService } from './systems/cryopilot.mjs';
+import { CryoPilotService, SERVICE_ENV, SERVICE_NODE_FLAGS } from './systems/cryopilot.mjs';
 import { METHOD_NOTES } from './report/method-notes.mjs';
 
 const started = performance.now();
@@ -59,6 +60,12 @@ const results = {
   reaction: [],
   startup: null,
   page: null,
+  cpu: [],
+  storage: [],
+  serviceStart: [
+    `node ${SERVICE_NODE_FLAGS.join(' ')} dist/main.js`,
+    ...Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`),
+  ].join(', '),
   goals: [],
   notes: [...METHOD_NOTES],
   telemetryPointsWritten: null,
@@ -105,10 +112,11 @@ async function runPeriod(periodMs) {
   const wants = (/** @type {import('./lib/run-plan.mjs').ScenarioName} */ s) =>
     plan.scenarios.includes(s);
   const fanout = wants('latency') || (wants('footprint') && periodMs === plan.footprintPeriodMs);
+  const cost = costPhasesFor(plan, periodMs) !== null;
   const reaction = wants('reaction');
   const startup = wants('startup') && periodMs === plan.startupPeriodMs;
   const page = wants('page') && periodMs === plan.pagePeriodMs;
-  if (!fanout && !reaction && !startup && !page) return;
+  if (!fanout && !cost && !reaction && !startup && !page) return;
   log(`service at ${periodMs} ms`);
   const service = await CryoPilotService.spawn({
     periodMs,
@@ -121,8 +129,16 @@ async function runPeriod(periodMs) {
   try {
     await service.waitHttp();
     const httpReady = memoryOf(service.process.pid);
+    const readyDetail = await service.memory();
     await service.login();
-    results.serviceMemory.push({ periodMs, httpReady, afterLogin: memoryOf(service.process.pid) });
+    const afterLogin = memoryOf(service.process.pid);
+    results.serviceMemory.push({
+      periodMs,
+      httpReady,
+      afterLogin,
+      readyDetail,
+      loginDetail: await service.memory(),
+    });
     const context = {
       plan,
       service,
@@ -132,6 +148,11 @@ async function runPeriod(periodMs) {
       log,
     };
     if (fanout) results.windows.push(...(await runFanoutWindows(context)));
+    if (cost) {
+      const { cpu, storage } = await runCostWindows(context);
+      results.cpu.push(...cpu);
+      results.storage.push(...storage);
+    }
     if (page) results.page = await runPage({ service, log });
     if (reaction)
       results.reaction.push(

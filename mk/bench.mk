@@ -1,14 +1,15 @@
-# Benchmarks against the bare MQTT→WebSocket relay and Node-RED (bench/, issue 6). Included by
-# the Makefile; never part of `make test` (speed is measured here, never asserted in tests).
-#   make bench                  every scenario, both sample periods (~12 min on 2 cores):
+# Benchmarks against the bare MQTT→WebSocket relay and Node-RED (bench/, issues 6 and 13).
+# Included by the Makefile. No benchmark runs in `make test` (speed is measured here, never
+# asserted in tests); the harness's own self-tests (`node --test bench/test`) do.
+#   make bench                  every scenario, both sample periods (~17 min on 2 cores):
 #                               bench/results/<date>.{md,json,svg} + latest.*, README table
-#   make bench-latency          one scenario (also: footprint, reaction, startup, page);
-#                               results in bench/results/tmp/
+#   make bench-latency          one scenario (also: footprint, cpu, storage, reaction, startup,
+#                               page); results in bench/results/tmp/
 #   BENCH_QUICK=1 make bench    smoke run (~2 min, short windows; results in bench/results/tmp/)
 #   BENCH_PERIODS=100 make ...  only some sample periods
 #   make bench-check            type-check and self-test the harness (no benchmark)
 BENCH_STAMP := bench/node_modules/.cryopilot-bench-installed
-BENCH_SCENARIOS := latency footprint reaction startup page
+BENCH_SCENARIOS := latency footprint cpu storage reaction startup page
 
 .PHONY: bench bench-install bench-check bench-readme $(addprefix bench-,$(BENCH_SCENARIOS))
 

@@ -39,7 +39,7 @@ export function parseCpuTicks(statLine) {
 /**
  * A `VmXXX:   1234 kB` value of /proc/<pid>/status, in kB.
  * @param {string} status
- * @param {'VmRSS' | 'VmHWM'} key
+ * @param {'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'} key
  * @returns {number}
  */
 export function parseStatusKb(status, key) {

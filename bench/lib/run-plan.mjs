@@ -1,15 +1,15 @@
 // @ts-check
 /**
- * How long and how much to measure: the full plan (`make bench`, ~12 min on 2 cores) or the
+ * How long and how much to measure: the full plan (`make bench`, ~17 min on 2 cores) or the
  * smoke plan (`BENCH_QUICK=1`, ~2 min: same code paths, short windows, figures not comparable).
  * Pure.
  */
 
 /** @typedef {'cryopilot' | 'relay' | 'node-red'} SystemName */
-/** @typedef {'latency' | 'footprint' | 'reaction' | 'startup' | 'page'} ScenarioName */
+/** @typedef {'latency' | 'footprint' | 'cpu' | 'storage' | 'reaction' | 'startup' | 'page'} ScenarioName */
 
 /** Every scenario, in run order. @type {readonly ScenarioName[]} */
-export const SCENARIOS = ['latency', 'footprint', 'reaction', 'startup', 'page'];
+export const SCENARIOS = ['latency', 'footprint', 'cpu', 'storage', 'reaction', 'startup', 'page'];
 /** @type {readonly SystemName[]} */
 export const SYSTEMS = ['cryopilot', 'relay', 'node-red'];
 
@@ -23,6 +23,10 @@ export const SYSTEMS = ['cryopilot', 'relay', 'node-red'];
  * @property {number} footprintWindowS the fixed CPU/RSS window
  * @property {number} footprintPeriodMs period of the footprint window
  * @property {number} footprintClients clients during the footprint window
+ * @property {number} costClients WebSocket clients during the CPU and storage windows
+ * @property {(periodMs: number) => number} cpuWindowS the untraced CPU window per period
+ * @property {number} storagePeriodMs period of the storage window (the default 500 ms)
+ * @property {number} straceWindowS the traced part of the storage window (syscall counts)
  * @property {number} warmupS time after the clients connect before recording
  * @property {(periodMs: number) => number} reactionTrials
  * @property {number} startupRuns start-ups per system
@@ -44,6 +48,11 @@ export function makeRunPlan({ quick, scenarios, periodsMs = [100, 500] }) {
     footprintWindowS: quick ? 8 : 60,
     footprintPeriodMs: 100,
     footprintClients: 20,
+    costClients: 5,
+    // At 500 ms the storage window's bytes are counted over both parts (untraced + traced).
+    cpuWindowS: (periodMs) => (quick ? 5 : periodMs <= 100 ? 20 : 50),
+    storagePeriodMs: 500,
+    straceWindowS: quick ? 5 : 40,
     warmupS: quick ? 1 : 2,
     reactionTrials: (periodMs) => (quick ? 4 : periodMs <= 100 ? 20 : 12),
     startupRuns: quick ? 1 : 3,

@@ -1,4 +1,5 @@
 // @ts-check
+import { formatBytes } from '../lib/rates.mjs';
 import { fmt } from './format-numbers.mjs';
 import { markdownTable } from './markdown-table.mjs';
 import { n, SYSTEM_LABEL } from './report-format.mjs';
@@ -142,13 +143,38 @@ export function footprintSection(windows) {
   ];
 }
 
-/** @param {import('./result-types.mjs').ServiceMemory[]} memory */
-export function memorySection(memory) {
+/**
+ * @param {import('./result-types.mjs').ServiceMemory[]} memory
+ * @param {WindowRecord[]} [windows] for the footprint window's own breakdown
+ * @param {string} [serviceStart] how the service was started
+ */
+export function memorySection(memory, windows = [], serviceStart) {
   if (memory.length === 0) return [];
+  /** @type {[string, import('./result-types.mjs').MemoryDetail | null | undefined][]} */
+  const moments = [
+    ...memory.flatMap(
+      (x) =>
+        /** @type {[string, import('./result-types.mjs').MemoryDetail | undefined][]} */ ([
+          [`${x.periodMs} ms: API ready`, x.readyDetail],
+          [`${x.periodMs} ms: after one login`, x.loginDetail],
+        ]),
+    ),
+    ...windows
+      .filter((w) => w.footprintWindow && w.memoryDetail)
+      .map(
+        (w) =>
+          /** @type {[string, import('./result-types.mjs').MemoryDetail | null | undefined]} */ ([
+            `${w.periodMs} ms: end of the footprint window`,
+            w.memoryDetail,
+          ]),
+      ),
+  ];
+  const detailed = moments.filter(([, d]) => d);
   return [
     '## Service memory around start-up and login (MB)',
     '',
     'Where the peak RSS comes from: VmHWM right after the API first answers, and after one login.',
+    ...(serviceStart ? ['', `Service started as: ${serviceStart}.`] : []),
     '',
     markdownTable(
       ['period', 'RSS at ready', 'peak at ready', 'RSS after login', 'peak after login'],
@@ -162,6 +188,132 @@ export function memorySection(memory) {
       ['right', 'right', 'right', 'right', 'right'],
     ),
     '',
+    ...(detailed.length
+      ? [
+          'What the resident memory is made of: file-backed pages (the node binary with V8 and',
+          'ICU, shared libraries, native addons) and anonymous ones (V8 heap, malloc, stacks),',
+          'from `/proc/<pid>/status`; the V8 heap from `process.memoryUsage()` and the heap',
+          'spaces, read by `probes/memory-probe.mjs` inside the service.',
+          '',
+          markdownTable(
+            [
+              'moment',
+              'RSS',
+              'peak',
+              'file-backed',
+              'anonymous',
+              'V8 heap reserved',
+              'V8 heap used',
+              'young generation',
+              'external',
+            ],
+            detailed.map(([label, d]) => [
+              label,
+              n(d?.rssMb),
+              n(d?.peakRssMb),
+              n(d?.rssFileMb),
+              n(d?.rssAnonMb),
+              n(d?.heapTotalMb),
+              n(d?.heapUsedMb),
+              n(d?.newSpaceMb),
+              n(d?.externalMb),
+            ]),
+            ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+          ),
+          '',
+        ]
+      : []),
+  ];
+}
+
+/** @param {import('./result-types.mjs').CpuRecord[]} cpu */
+export function cpuSection(cpu) {
+  if (cpu.length === 0) return [];
+  return [
+    `## CPU per hour and per sample (${cpu[0].clients} WebSocket clients, untraced window)`,
+    '',
+    'utime + stime of each system’s own process; "samples" = telemetry messages the service',
+    'published in the window (seen by an MQTT subscriber). For the peers, the service (their',
+    'source) ran too: its CPU in the same window is alongside.',
+    '',
+    markdownTable(
+      [
+        'period',
+        'system',
+        'window s',
+        'samples',
+        'CPU s',
+        'CPU s/hour',
+        'CPU ms/sample',
+        'service CPU s',
+      ],
+      cpu.map((c) => [
+        c.periodMs,
+        SYSTEM_LABEL[c.system],
+        c.windowS,
+        c.samples,
+        c.cpuS,
+        c.cpuSPerHour,
+        n(c.cpuMsPerSample),
+        c.system === 'cryopilot' ? '—' : c.serviceCpuS,
+      ]),
+      ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  ];
+}
+
+/** @param {import('./result-types.mjs').StorageRecord[]} storage */
+export function storageSection(storage) {
+  if (storage.length === 0) return [];
+  const first = storage[0];
+  const errors = storage.filter((s) => s.straceError);
+  return [
+    `## Storage writes (${first.periodMs} ms period, ${first.clients} clients, MQTT and telemetry up)`,
+    '',
+    '`write_bytes` of `/proc/<pid>/io` (all threads) over the whole window, scaled to a day;',
+    '"dropped" = `cancelled_write_bytes` (dirtied, then truncated or removed before writeback).',
+    'System calls from `strace -c -f -p <pid>` over the traced part only (fsync + fdatasync,',
+    'rename/renameat/renameat2, open/openat/creat, unlink/unlinkat).',
+    '',
+    markdownTable(
+      [
+        'system',
+        'window s',
+        'written',
+        'dropped',
+        'per day',
+        'traced s',
+        'fsync',
+        'fdatasync',
+        'rename',
+        'open',
+        'unlink',
+        'fsyncs/min',
+        'renames/min',
+        'opens/min',
+      ],
+      storage.map((s) => [
+        SYSTEM_LABEL[s.system],
+        s.windowS,
+        formatBytes(s.writeBytes),
+        formatBytes(s.cancelledWriteBytes),
+        s.unmeasurable ? 'n/a (tmpfs)' : formatBytes(s.bytesPerDay),
+        n(s.strace?.windowS),
+        n(s.strace?.calls.fsync),
+        n(s.strace?.calls.fdatasync),
+        n(s.strace?.calls.rename),
+        n(s.strace?.calls.open),
+        n(s.strace?.calls.unlink),
+        n(s.strace?.fsyncsPerMin),
+        n(s.strace?.renamesPerMin),
+        n(s.strace?.opensPerMin),
+      ]),
+      ['left', ...Array(13).fill('right')],
+    ),
+    '',
+    ...errors.map((s) => `No system call counts for ${SYSTEM_LABEL[s.system]}: ${s.straceError}.`),
+    ...(errors.length ? [''] : []),
   ];
 }
 
@@ -207,18 +359,46 @@ export function pageSection(page) {
     '',
     `Source: ${page.source}. ${page.error ? `Error: ${page.error}.` : ''}`,
     '',
+    'transferred = bytes Chromium received for the page’s own resources (DevTools protocol',
+    '`encodedDataLength`: headers and body as sent); raw = decoded bodies; gzip = the bodies',
+    'through gzip -6 here, for comparison only.' +
+      (page.acceptEncoding ? ` Chromium sent Accept-Encoding: ${page.acceptEncoding}.` : ''),
+    ...(page.httpsEquivalent
+      ? [
+          `The same requests with the Accept-Encoding Chromium sends over HTTPS (as on the Pi),`,
+          `\`${page.httpsEquivalent.acceptEncoding}\`: ${n(page.httpsEquivalent.transferredBytes)} bytes.`,
+        ]
+      : []),
+    '',
     markdownTable(
-      ['raw bytes', 'gzip bytes', 'first live value (ms)', 'measured by'],
+      ['transferred bytes', 'raw bytes', 'gzip bytes', 'first live value (ms)', 'measured by'],
       [
         [
+          n(page.transferredBytes),
           n(page.rawBytes),
           n(page.gzipBytes),
           n(page.firstLiveValueMs),
           page.firstLiveValueBy ?? 'n/a',
         ],
       ],
-      ['right', 'right', 'right', 'left'],
+      ['right', 'right', 'right', 'right', 'left'],
     ),
     '',
+    ...(page.resources?.length
+      ? [
+          markdownTable(
+            ['resource', 'encoding', 'transferred', 'raw', 'gzip -6'],
+            page.resources.map((res) => [
+              res.url,
+              res.encoding ?? '—',
+              n(res.transferredBytes),
+              res.rawBytes,
+              res.gzipBytes,
+            ]),
+            ['left', 'left', 'right', 'right', 'right'],
+          ),
+          '',
+        ]
+      : []),
   ];
 }

@@ -1,4 +1,5 @@
 // @ts-check
+import { formatBytes } from '../lib/rates.mjs';
 import { fmt } from './format-numbers.mjs';
 
 /**
@@ -74,13 +75,25 @@ export function reactionReason(r) {
 }
 
 /**
- * The memory goal: steady use against the transient peaks around start-up and login.
+ * The memory goal: steady use against the transient peaks around start-up and login, and what
+ * the resident memory is made of.
  * @param {WindowRecord} cp
  * @param {import('./result-types.mjs').ServiceMemory[]} memory
  */
 export function memoryReason(cp, memory) {
   const m = memory.find((x) => x.periodMs === cp.periodMs) ?? memory[0];
   let text = `RSS in the window ${fmt(cp.usage.rssMb, ' MB')}, peak ${fmt(cp.usage.peakRssMb, ' MB')}`;
+  const d = cp.memoryDetail;
+  if (d) {
+    text +=
+      ` (at the end: ${fmt(d.rssFileMb, ' MB')} file-backed — the node binary, V8 and ICU code, ` +
+      `native addons — and ${fmt(d.rssAnonMb, ' MB')} anonymous` +
+      (d.heapTotalMb !== null
+        ? `, of which V8 heap ${fmt(d.heapTotalMb, ' MB')} reserved, ${fmt(d.heapUsedMb, ' MB')} ` +
+          `used, young generation ${fmt(d.newSpaceMb, ' MB')}`
+        : '') +
+      `)`;
+  }
   if (m) {
     const startGap = m.httpReady.peakRssMb - m.httpReady.rssMb;
     const loginGap = m.afterLogin.peakRssMb - m.afterLogin.rssMb;
@@ -96,6 +109,25 @@ export function memoryReason(cp, memory) {
           `start-up and login, above steady use`
         : `: the peak is steady use, not a transient — the Node process itself (NestJS, clients, ` +
           `buffers, V8 heap headroom) holds that much`;
+  }
+  return text;
+}
+
+/**
+ * The storage goal: what the window's bytes and system calls say.
+ * @param {import('./result-types.mjs').StorageRecord} s
+ */
+export function storageReason(s) {
+  let text =
+    `${formatBytes(s.writeBytes)} written to storage in ${fmt(s.windowS, ' s')} ` +
+    `(${formatBytes(s.cancelledWriteBytes)} of it dropped before writeback)`;
+  if (s.strace) {
+    const c = s.strace.calls;
+    text +=
+      `; under strace: ${c.fsync} fsync, ${c.fdatasync} fdatasync, ${c.rename} renames, ` +
+      `${c.open} file opens, ${c.unlink} unlinks in ${fmt(s.strace.windowS, ' s')}`;
+  } else if (s.straceError) {
+    text += `; no system call counts (${s.straceError})`;
   }
   return text;
 }

@@ -1,5 +1,6 @@
 // @ts-check
 import {
+  cpuSection,
   footprintSection,
   jitterSection,
   memorySection,
@@ -7,7 +8,9 @@ import {
   pageSection,
   reactionSection,
   startupSection,
+  storageSection,
 } from './detail-sections.mjs';
+import { footprintSummary } from './footprint-summary.mjs';
 import { markdownTable } from './markdown-table.mjs';
 import { n, SYSTEM_LABEL } from './report-format.mjs';
 
@@ -50,6 +53,7 @@ export function renderMarkdown(r, chartFile) {
     ),
     '',
     ...whyLines(r.goals),
+    ...footprintSummary({ windows: r.windows, cpu: r.cpu ?? [], storage: r.storage ?? [] }),
     '### Sample → WebSocket client latency (ms)',
     '',
     'Receive time in the client − the sample’s acquisition `ts` (same machine, same clock). For the',
@@ -64,7 +68,9 @@ export function renderMarkdown(r, chartFile) {
     '',
   ];
   out.push(...mqttSection(r.windows), ...jitterSection(r.windows), ...reactionSection(r.reaction));
-  out.push(...footprintSection(r.windows), ...memorySection(r.serviceMemory));
+  out.push(...footprintSection(r.windows), ...cpuSection(r.cpu ?? []));
+  out.push(...storageSection(r.storage ?? []));
+  out.push(...memorySection(r.serviceMemory, r.windows, r.serviceStart));
   out.push(...startupSection(r.startup), ...pageSection(r.page));
   out.push('## Method and caveats', '', ...r.notes.map((note) => `- ${note}`), '');
   return out.join('\n');

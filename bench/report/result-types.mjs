@@ -39,6 +39,48 @@
  * @property {Usage} usage the system's process
  * @property {Usage} serviceUsage the CryoPilot service (the peers' source)
  * @property {number} clockDriftMs
+ * @property {MemoryDetail | null} [memoryDetail] CryoPilot's footprint window: memory at its end
+ */
+
+/**
+ * @typedef {import('../systems/memory-detail.mjs').MemoryDetail} MemoryDetail
+ */
+
+/**
+ * @typedef {object} CpuRecord one system's CPU over an untraced window at one period
+ * @property {SystemName} system
+ * @property {number} periodMs
+ * @property {number} clients
+ * @property {number} windowS
+ * @property {number} samples samples the service published in the window (seen on MQTT)
+ * @property {number} cpuS the system's process
+ * @property {number} cpuSPerHour
+ * @property {number | null} cpuMsPerSample
+ * @property {number} serviceCpuS the CryoPilot service in the same window (the peers' source)
+ */
+
+/**
+ * @typedef {object} StorageRecord one system's storage traffic at one period, all links up
+ * @property {SystemName} system
+ * @property {number} periodMs
+ * @property {number} clients
+ * @property {number} windowS over which the bytes were counted
+ * @property {number} writeBytes `/proc/<pid>/io` write_bytes over the window
+ * @property {number} cancelledWriteBytes dirtied, then dropped before writeback
+ * @property {number} bytesPerDay write_bytes scaled to a day
+ * @property {string | null} unmeasurable why the bytes mean nothing here (data on tmpfs)
+ * @property {StraceRecord | null} strace
+ * @property {string | null} straceError why there are no syscall counts
+ */
+
+/**
+ * @typedef {object} StraceRecord storage-related system calls, all threads (`strace -c -f`)
+ * @property {number} windowS the traced part of the window
+ * @property {import('../lib/strace-summary.mjs').StorageCalls} calls
+ * @property {number} fsyncsPerMin fsync + fdatasync per minute
+ * @property {number} renamesPerMin
+ * @property {number} opensPerMin
+ * @property {number} totalCalls every system call in the traced window
  */
 
 /**
@@ -62,11 +104,25 @@
  */
 
 /**
+ * @typedef {object} PageResource one response of loading the page
+ * @property {string} url path
+ * @property {number} rawBytes decoded body
+ * @property {number} gzipBytes the body through gzip -6 here (for comparison only)
+ * @property {number | null} [transferredBytes] received by Chromium: headers + encoded body
+ * @property {string | null} [encoding] its Content-Encoding
+ */
+
+/**
  * @typedef {object} PageRecord
  * @property {string} source
- * @property {{ url: string, rawBytes: number, gzipBytes: number }[]} [resources]
+ * @property {PageResource[]} [resources]
  * @property {number | null} rawBytes
  * @property {number | null} gzipBytes
+ * @property {number | null} [transferredBytes] what Chromium received for the page (CDP
+ *   `Network.loadingFinished` encodedDataLength: response headers + body as sent)
+ * @property {string | null} [acceptEncoding] the Accept-Encoding Chromium sent
+ * @property {{ acceptEncoding: string, transferredBytes: number } | null} [httpsEquivalent]
+ *   the same requests with the Accept-Encoding Chromium sends over HTTPS (as on the Pi)
  * @property {number} [apiBytes]
  * @property {number | null} firstLiveValueMs
  * @property {string} firstLiveValueBy
@@ -78,6 +134,8 @@
  * @property {number} periodMs
  * @property {{ rssMb: number, peakRssMb: number }} httpReady when `/api/health` first answered
  * @property {{ rssMb: number, peakRssMb: number }} afterLogin after one `POST /api/auth/login`
+ * @property {MemoryDetail} [readyDetail] the same moment, split (RSS file/anon, V8 heap)
+ * @property {MemoryDetail} [loginDetail]
  */
 
 /**
@@ -94,6 +152,9 @@
  * @property {ReactionRecord[]} reaction
  * @property {StartupRecord | null} startup
  * @property {PageRecord | null} page
+ * @property {CpuRecord[]} cpu
+ * @property {StorageRecord[]} storage
+ * @property {string} [serviceStart] how the service was started (Node/V8 flags, malloc setting)
  * @property {import('./goals.mjs').Goal[]} goals
  * @property {string[]} notes
  * @property {number | null} telemetryPointsWritten channel values VictoriaMetrics holds

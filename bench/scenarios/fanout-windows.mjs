@@ -102,7 +102,7 @@ export async function runFanoutWindows({ plan, service, mqttUrl, mqttPort, workD
  * @param {{ mqttPort: number, topic: string, workDir: string }} peerOptions
  * @returns {Promise<Target>}
  */
-async function startTarget(system, service, peerOptions) {
+export async function startTarget(system, service, peerOptions) {
   if (system === 'cryopilot') {
     if (!service.cookie) await service.login();
     return {
@@ -177,6 +177,8 @@ async function runWindow({ system, target, service, recorder, spec, warmupS }) {
       usage,
       serviceUsage,
       clockDriftMs: Number(clockDriftMs.toFixed(3)),
+      // Where the footprint window's memory is, read after its CPU and RSS figures.
+      memoryDetail: spec.footprint && system === 'cryopilot' ? await service.memory() : null,
     };
   } finally {
     await fanout.close();

@@ -1,13 +1,25 @@
 // @ts-check
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import {
+  headerValue,
+  HTTPS_ACCEPT_ENCODING,
+  isApi,
+  mergeResources,
+  transferTotals,
+} from '../lib/page-transfer.mjs';
 import { REPO_DIR } from '../lib/paths.mjs';
 
 /**
- * The operator page: what `/` loads (raw and gzip bytes) and the time from navigation to the
- * first live value in headless Chromium. If the service does not serve the page yet, the size
+ * The operator page: what `/` loads and the time from navigation to the first live value in
+ * headless Chromium. The bytes that count are the ones Chromium received (DevTools protocol,
+ * headers and body as the server sent them, compressed or not); decoded and gzip -6 sizes are
+ * kept for comparison. The bench serves plain HTTP, where Chromium offers only gzip and
+ * deflate in some versions; the Pi serves HTTPS, where it also offers Brotli and zstd: if it
+ * offered less here, the page's requests are replayed with the HTTPS Accept-Encoding too. If the service does not serve the page, the size
  * comes from the Angular build output (`angular-ui/dist/browser`) and no time is measured.
  */
 
@@ -59,6 +71,7 @@ export async function runPage({ service, log }) {
       { name, value, url: service.url, httpOnly: true, sameSite: 'Strict' },
     ]);
     const page = await context.newPage();
+    const network = await watchNetwork(await context.newCDPSession(page));
     /** @type {Promise<Resource | null>[]} */
     const resources = [];
     page.on('response', (response) => resources.push(sizeOf(response)));
@@ -84,13 +97,29 @@ export async function runPage({ service, log }) {
       .catch(() => null);
     await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
     const loaded = /** @type {Resource[]} */ ((await Promise.all(resources)).filter(Boolean));
-    const pageResources = loaded.filter((r) => !new URL(r.url).pathname.startsWith('/api/'));
+    const pageResources = loaded.filter((r) => !isApi(r.url));
+    const transfer = transferTotals(network.loads());
+    const sized = totals(pageResources);
+    const acceptEncoding = network.acceptEncoding();
     return {
       source: 'served by the service, loaded in headless Chromium',
-      ...totals(pageResources),
-      apiBytes: loaded
-        .filter((r) => !pageResources.includes(r))
-        .reduce((s, r) => s + r.rawBytes, 0),
+      ...sized,
+      resources: mergeResources(sized.resources, transfer.byPath),
+      transferredBytes: transfer.pageBytes,
+      acceptEncoding,
+      // Only when Chromium offered less on plain HTTP than it does over HTTPS (the Pi).
+      httpsEquivalent:
+        acceptEncoding === HTTPS_ACCEPT_ENCODING
+          ? null
+          : await replayWith(
+              pageResources.map((r) => r.url),
+              service.cookie ?? '',
+              HTTPS_ACCEPT_ENCODING,
+            ).catch((/** @type {Error} */ error) => {
+              log(`  page: replay with the HTTPS Accept-Encoding failed: ${error.message}`);
+              return null;
+            }),
+      apiBytes: transfer.apiBytes,
       firstLiveValueMs:
         liveValue !== null
           ? liveValue - startMs
@@ -116,6 +145,63 @@ async function sizeOf(response) {
   const body = await response.body().catch(() => null);
   if (!body) return null;
   return { url: response.url(), rawBytes: body.length, gzipBytes: gzipSync(body).length };
+}
+
+/**
+ * Records every request of the page from the DevTools protocol: URL and Content-Encoding of the
+ * response, and the bytes received when it finished.
+ * @param {import('playwright-core').CDPSession} cdp
+ */
+async function watchNetwork(cdp) {
+  /** @type {Map<string, import('../lib/page-transfer.mjs').Load>} */
+  const loads = new Map();
+  /** @type {string | null} */
+  let acceptEncoding = null;
+  cdp.on('Network.requestWillBeSentExtraInfo', ({ headers }) => {
+    // The headers really sent (the ones in requestWillBeSent lack those the network stack adds).
+    acceptEncoding ??= headerValue(headers, 'accept-encoding');
+  });
+  cdp.on('Network.responseReceived', ({ requestId, response }) => {
+    loads.set(requestId, {
+      url: response.url,
+      encoding: headerValue(response.headers, 'content-encoding'),
+      transferredBytes: null,
+    });
+  });
+  cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
+    const load = loads.get(requestId);
+    if (load) load.transferredBytes = encodedDataLength;
+  });
+  await cdp.send('Network.enable');
+  return { loads: () => [...loads.values()], acceptEncoding: () => acceptEncoding };
+}
+
+/**
+ * The bytes received (status line, headers, body as sent) for each URL, fetched one at a time
+ * on a fresh connection with the given Accept-Encoding and session cookie.
+ * @param {string[]} urls
+ * @param {string} cookie
+ * @param {string} acceptEncoding
+ * @returns {Promise<{ acceptEncoding: string, transferredBytes: number }>}
+ */
+async function replayWith(urls, cookie, acceptEncoding) {
+  let transferredBytes = 0;
+  for (const url of urls) {
+    transferredBytes += await new Promise((resolve, reject) => {
+      const req = request(url, {
+        agent: false,
+        headers: { cookie, 'accept-encoding': acceptEncoding },
+      });
+      req.once('error', reject);
+      req.once('response', (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.socket.bytesRead));
+        res.once('error', reject);
+      });
+      req.end();
+    });
+  }
+  return { acceptEncoding, transferredBytes };
 }
 
 /** @param {Resource[]} resources */

@@ -5,6 +5,7 @@ import { ManagedProcess } from '../lib/managed-process.mjs';
 import { freePort } from '../lib/net.mjs';
 import { BENCH_DIR, SERVICE_DIR } from '../lib/paths.mjs';
 import { MQTT_PASSWORD, MQTT_USER } from '../infra/mosquitto.mjs';
+import { readMemoryDetail } from './memory-detail.mjs';
 
 /** Password of the bench's admin user (loopback only, temporary data dir). */
 const ADMIN_PASSWORD = 'bench-admin-password';
@@ -24,6 +25,18 @@ channels:
 `;
 
 /**
+ * How the service is started in the image (services/control/Dockerfile) and by `make run`; keep
+ * the three in step, so that the bench measures what ships. A young generation of 2 × 2 MB
+ * instead of V8's default 2 × 16 MB (the heap's largest reserve, left mostly empty by the
+ * service's small, short-lived allocations), and a fixed malloc mmap threshold: glibc otherwise
+ * raises its threshold after the first argon2 hash (19 MiB) is freed, and the next hashes,
+ * served from the pool threads' arenas, then stay resident after every login.
+ */
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
+/** Environment of the same start (see SERVICE_NODE_FLAGS). */
+export const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/**
  * @typedef {object} ServiceOptions
  * @property {number} periodMs SAMPLE_PERIOD_MS
  * @property {string} mqttUrl external broker
@@ -31,6 +44,8 @@ channels:
  * @property {string} workDir temp folder for config, data and probe output
  * @property {string} deviceId
  * @property {boolean} withProbe preload the register probe (reaction time)
+ * @property {string[]} [nodeFlags] Node/V8 flags instead of SERVICE_NODE_FLAGS
+ * @property {Record<string, string>} [env] environment instead of SERVICE_ENV
  */
 
 /** The CryoPilot service (`services/control/dist/main.js`), started like on the Pi. */
@@ -40,8 +55,9 @@ export class CryoPilotService {
    * @param {number} port
    * @param {ServiceOptions} options
    * @param {string | null} probeFile
+   * @param {string} memoryFile
    */
-  constructor(proc, port, options, probeFile) {
+  constructor(proc, port, options, probeFile, memoryFile) {
     /** @readonly */
     this.process = proc;
     /** @readonly */
@@ -50,6 +66,8 @@ export class CryoPilotService {
     this.options = options;
     /** @readonly */
     this.probeFile = probeFile;
+    /** Where the memory probe writes when asked (`readMemoryDetail`). @readonly */
+    this.memoryFile = memoryFile;
     /** Session cookie header (`cryopilot_session=...`) once logged in. @type {string | null} */
     this.cookie = null;
   }
@@ -66,7 +84,13 @@ export class CryoPilotService {
     const configFile = join(options.workDir, 'cryopilot-bench.yaml');
     writeFileSync(configFile, BENCH_CONFIG_YAML);
     const probeFile = options.withProbe ? join(options.workDir, `probe-${port}.jsonl`) : null;
-    const nodeArgs = probeFile ? ['--import', join(BENCH_DIR, 'probes/register-probe.mjs')] : [];
+    const memoryFile = join(options.workDir, `memory-${port}.jsonl`);
+    const nodeArgs = [
+      ...(options.nodeFlags ?? SERVICE_NODE_FLAGS),
+      // Silent until asked (SIGWINCH), so it adds nothing to the figures it helps explain.
+      ...['--import', join(BENCH_DIR, 'probes/memory-probe.mjs')],
+      ...(probeFile ? ['--import', join(BENCH_DIR, 'probes/register-probe.mjs')] : []),
+    ];
     const proc = new ManagedProcess({
       name: `cryopilot(${options.periodMs} ms)`,
       command: process.execPath,
@@ -90,10 +114,12 @@ export class CryoPilotService {
         DEVICE_ID: options.deviceId,
         ADMIN_PASSWORD,
         CRYOPILOT_CONFIG: configFile,
+        ...(options.env ?? SERVICE_ENV),
+        BENCH_MEMORY_FILE: memoryFile,
         ...(probeFile ? { BENCH_PROBE_FILE: probeFile } : {}),
       },
     });
-    return new CryoPilotService(proc, port, options, probeFile);
+    return new CryoPilotService(proc, port, options, probeFile, memoryFile);
   }
 
   /** Base URL of the HTTP API. */
@@ -184,6 +210,11 @@ export class CryoPilotService {
     if (!jitter || typeof jitter !== 'object')
       throw new Error('diagnostics without controlLoop.jitterMs');
     return /** @type {{ p50: number, p99: number, max: number, samples: number }} */ (jitter);
+  }
+
+  /** Where the service's memory is now (RSS split, V8 heap), from /proc and the memory probe. */
+  memory() {
+    return readMemoryDetail(this.process.pid, this.memoryFile);
   }
 
   async stop() {

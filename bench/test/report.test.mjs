@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateGoals as evaluate } from '../report/goals.mjs';
+import { footprintSummary } from '../report/footprint-summary.mjs';
+import { renderMarkdown } from '../report/markdown-report.mjs';
 import { markdownTable } from '../report/markdown-table.mjs';
 import { replaceBetweenMarkers } from '../report/readme-section.mjs';
 import { latencyChartSvg, niceCeiling } from '../report/svg-chart.mjs';
@@ -64,7 +66,7 @@ describe('goals', () => {
   });
 
   it('marks what the run did not measure as such, never as met', () => {
-    for (const prefix of ['service peak RSS', 'start-up', 'operator page']) {
+    for (const prefix of ['service peak RSS', 'storage writes', 'start-up', 'operator page']) {
       assert.equal(goals.find((g) => g.goal.startsWith(prefix))?.met, null, prefix);
     }
   });
@@ -155,6 +157,150 @@ describe('goals', () => {
     );
     assert.equal(g.find((x) => x.goal.startsWith('start-up'))?.met, false);
     assert.equal(g.find((x) => x.goal.startsWith('operator page'))?.met, true);
+  });
+});
+
+describe('footprint goals (issue 13)', () => {
+  /**
+   * @param {Partial<import('../report/result-types.mjs').StorageRecord>} fields
+   * @returns {import('../report/result-types.mjs').StorageRecord}
+   */
+  const storage = (fields) => ({
+    system: 'cryopilot',
+    periodMs: 500,
+    clients: 5,
+    windowS: 90,
+    writeBytes: 20_000,
+    cancelledWriteBytes: 0,
+    bytesPerDay: 19_200_000,
+    unmeasurable: null,
+    strace: {
+      windowS: 40,
+      calls: { fsync: 2, fdatasync: 0, syncFileRange: 0, rename: 2, open: 4, unlink: 0 },
+      fsyncsPerMin: 3,
+      renamesPerMin: 3,
+      opensPerMin: 6,
+      totalCalls: 5000,
+    },
+    straceError: null,
+    ...fields,
+  });
+  const storageGoal = (/** @type {import('../report/result-types.mjs').StorageRecord[]} */ s) =>
+    evaluateGoals({ storage: s }).find((g) => g.goal.startsWith('storage writes'));
+
+  it('holds CryoPilot’s storage writes to 20 MB/day, and says what was written when missed', () => {
+    const met = storageGoal([storage({})]);
+    assert.equal(met?.met, true);
+    assert.match(met?.measured ?? '', /19\.2 MB\/day \(20\.0 kB in 90\.0 s\), 3\.00 fsyncs\/min/);
+    const missed = storageGoal([storage({ writeBytes: 846_000, bytesPerDay: 812_160_000 })]);
+    assert.equal(missed?.met, false);
+    assert.match(missed?.by ?? '', /^792 MB\/day \(\+3961 %\)/);
+    assert.match(
+      missed?.why ?? '',
+      /846 kB written .* 2 fsync, 0 fdatasync, 2 renames, 4 file opens/,
+    );
+  });
+
+  it('does not call a false zero met: data on tmpfs is not measurable', () => {
+    const goal = storageGoal([storage({ writeBytes: 0, bytesPerDay: 0, unmeasurable: 'tmpfs' })]);
+    assert.equal(goal?.met, null);
+    assert.equal(storageGoal([storage({ system: 'node-red' })])?.met, null);
+  });
+
+  it('compares the page with 150 kB as received on the wire, not as computed', () => {
+    /** @type {import('../report/result-types.mjs').PageRecord} */
+    const page = {
+      source: 'x',
+      rawBytes: 400_000,
+      gzipBytes: 120_000,
+      transferredBytes: 151_000,
+      acceptEncoding: 'gzip, deflate',
+      httpsEquivalent: { acceptEncoding: 'gzip, deflate, br, zstd', transferredBytes: 99_000 },
+      firstLiveValueMs: 500,
+      firstLiveValueBy: 'DOM',
+    };
+    const goal = evaluateGoals({ page }).find((g) => g.goal.startsWith('operator page'));
+    assert.equal(goal?.met, false);
+    assert.match(goal?.measured ?? '', /151\.0 kB received by Chromium .* 99\.0 kB with the/);
+    const estimate = evaluateGoals({ page: { ...page, transferredBytes: null } }).find((g) =>
+      g.goal.startsWith('operator page'),
+    );
+    assert.equal(estimate?.met, true);
+    assert.match(estimate?.measured ?? '', /computed from the build \(not measured on the wire\)/);
+  });
+
+  it('puts storage, CPU and peak RSS of each system in one README table', async () => {
+    const cpu = ['cryopilot', 'relay', 'node-red'].flatMap((system) =>
+      [100, 500].map((periodMs) => ({
+        system: /** @type {import('../report/result-types.mjs').SystemName} */ (system),
+        periodMs,
+        clients: 5,
+        windowS: 50,
+        samples: 100,
+        cpuS: 0.4,
+        cpuSPerHour: periodMs === 500 ? 28.8 : 57.6,
+        cpuMsPerSample: periodMs === 100 ? 0.8 : 4,
+        serviceCpuS: 0.4,
+      })),
+    );
+    const windows = [
+      { ...fakeWindow('cryopilot', 100, 20, {}), footprintWindow: true },
+      { ...fakeWindow('relay', 100, 20, {}), footprintWindow: true },
+    ];
+    const lines = footprintSummary({
+      windows,
+      cpu,
+      storage: [storage({}), storage({ system: 'relay', bytesPerDay: 0, strace: null })],
+    });
+    const table = lines.join('\n').trimEnd();
+    assert.match(
+      table,
+      /\| CryoPilot +\| +19\.2 MB \| +3 \| +3 \| +6 \| +28\.8 \| +0\.8 \| +60 \|/,
+    );
+    assert.match(table, /\| bare relay +\| +0 B \| +n\/a \|/);
+    assert.match(table, /\| Node-RED +\| +n\/a \|/);
+    assert.match(table, /CPU s\/hour \(500 ms, 5 clients\)/);
+    assert.equal(await formatted(table + '\n', 'markdown'), table + '\n');
+  });
+
+  it('renders a whole report with the new sections, formatted as Prettier would', async () => {
+    const md = renderMarkdown(
+      {
+        date: '2026-11-29T00:00:00Z',
+        quick: false,
+        scenarios: ['storage'],
+        periodsMs: [500],
+        durationS: 1,
+        machine: { cpu: 'x', cores: 2, ramGb: 1, os: 'Debian', kernel: '6', node: 'v20' },
+        versions: {
+          cryopilot: 'x',
+          nodeRed: 'x',
+          mqttJs: 'x',
+          ws: 'x',
+          playwrightCore: 'x',
+          mosquitto: 'x',
+          victoriaMetrics: 'x',
+          chromium: 'x',
+        },
+        windows: [],
+        serviceMemory: [],
+        reaction: [],
+        startup: null,
+        page: null,
+        cpu: [],
+        storage: [
+          storage({}),
+          storage({ system: 'node-red', strace: null, straceError: 'ptrace' }),
+        ],
+        goals: [],
+        notes: [],
+        telemetryPointsWritten: null,
+      },
+      'x.svg',
+    );
+    assert.match(md, /## Storage writes \(500 ms period, 5 clients, MQTT and telemetry up\)/);
+    assert.match(md, /No system call counts for Node-RED: ptrace\./);
+    assert.equal((await formatted(md, 'markdown')).trimEnd(), md.trimEnd());
   });
 });
 

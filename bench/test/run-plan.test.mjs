@@ -2,12 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeRunPlan, parsePeriods, parseScenarios, SCENARIOS } from '../lib/run-plan.mjs';
+import { costPhasesFor } from '../scenarios/cost-windows.mjs';
 import { windowsFor } from '../scenarios/fanout-windows.mjs';
 
 describe('run plan', () => {
   it('runs every scenario by default and the named ones with --scenario, in run order', () => {
     assert.deepEqual(parseScenarios([]), [...SCENARIOS]);
     assert.deepEqual(parseScenarios(['--scenario', 'page,latency']), ['latency', 'page']);
+    assert.deepEqual(parseScenarios(['--scenario', 'storage,cpu']), ['cpu', 'storage']);
   });
 
   it('refuses an unknown or missing scenario name', () => {
@@ -46,11 +48,28 @@ describe('run plan', () => {
     assert.deepEqual(windowsFor(plan, 500), []);
   });
 
+  it('measures CPU at both periods with 5 clients, and storage (traced) at 500 ms only', () => {
+    const plan = makeRunPlan({ quick: false, scenarios: [...SCENARIOS] });
+    assert.deepEqual(costPhasesFor(plan, 100), { clients: 5, cpuS: 20, straceS: 0 });
+    assert.deepEqual(costPhasesFor(plan, 500), { clients: 5, cpuS: 50, straceS: 40 });
+    const storageOnly = makeRunPlan({ quick: false, scenarios: ['storage'] });
+    assert.equal(costPhasesFor(storageOnly, 100), null);
+    // The untraced part comes first even alone: the bytes are counted over both parts.
+    assert.deepEqual(costPhasesFor(storageOnly, 500), { clients: 5, cpuS: 50, straceS: 40 });
+    assert.equal(costPhasesFor(makeRunPlan({ quick: false, scenarios: ['latency'] }), 500), null);
+  });
+
   it('keeps the quick plan short', () => {
     const plan = makeRunPlan({ quick: true, scenarios: [...SCENARIOS] });
     const total = [100, 500]
-      .flatMap((p) => windowsFor(plan, p))
-      .reduce((s, w) => s + w.durationS, 0);
-    assert.ok(total * 3 < 120, `3 systems × ${total} s of windows`);
+      .flatMap((p) => {
+        const cost = costPhasesFor(plan, p);
+        return [
+          ...windowsFor(plan, p).map((w) => w.durationS),
+          cost ? cost.cpuS + cost.straceS : 0,
+        ];
+      })
+      .reduce((s, d) => s + d, 0);
+    assert.ok(total * 3 < 150, `3 systems × ${total} s of windows`);
   });
 });
