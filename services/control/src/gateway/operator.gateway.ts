@@ -32,6 +32,7 @@ import {
   snapshotMessage,
 } from './outbound-messages';
 import { sessionTokenFromCookieHeader } from './session-cookie';
+import { TimeSlicedQueue } from './time-sliced-queue';
 import { createUpgradeVerifier } from './upgrade-auth';
 
 /** More clients than this is a leak or an attack, not a control room. */
@@ -61,6 +62,21 @@ export class OperatorGateway
   private heartbeat: NodeJS.Timeout | null = null;
   /** Clients disconnected for sending messages too fast. */
   private floods = 0;
+  /**
+   * New clients wait here for their snapshot, built a few at a time so that a burst of
+   * connections never holds up a tick; until then they get no sample or broadcast (the
+   * snapshot, built when it is sent, holds the state they would have told).
+   */
+  private readonly upgrades = new TimeSlicedQueue<() => void>(
+    (job) => job(),
+    (error) =>
+      this.logger.error(`upgrade failed: ${error instanceof Error ? error.stack : String(error)}`),
+  );
+  private readonly snapshots = new TimeSlicedQueue<OperatorClient>(
+    (client) => this.sendSnapshot(client),
+    (error) =>
+      this.logger.error(`snapshot failed: ${error instanceof Error ? error.stack : String(error)}`),
+  );
 
   constructor(
     @Inject(WEB_CONFIG.token) private readonly config: WebConfig,
@@ -72,14 +88,21 @@ export class OperatorGateway
     private readonly sessions: SessionStore,
   ) {}
 
-  /** Refuses the upgrade itself (HTTP 401/403/503) instead of opening a socket to close it. */
+  /**
+   * Refuses the upgrade itself (HTTP 401/403/503) instead of opening a socket to close it;
+   * upgrades are taken a few milliseconds' worth at a time (a burst of 500 made a tick late).
+   */
   afterInit(server: WebSocketServer): void {
-    server.options.verifyClient = createUpgradeVerifier(this.sessions, {
-      isFull: () => this.clients.size >= MAX_CLIENTS,
-      userAtLimit: (user) =>
-        [...this.clients.values()].filter((c) => c.user === user).length >=
-        this.config.http.maxSocketsPerUser,
-    });
+    server.options.verifyClient = createUpgradeVerifier(
+      this.sessions,
+      {
+        isFull: () => this.clients.size >= MAX_CLIENTS,
+        userAtLimit: (user) =>
+          [...this.clients.values()].filter((c) => c.user === user).length >=
+          this.config.http.maxSocketsPerUser,
+      },
+      (job) => this.upgrades.add(job),
+    );
   }
 
   onModuleInit(): void {
@@ -115,11 +138,18 @@ export class OperatorGateway
     this.clients.set(socket, client);
     socket.on('pong', () => client.markAlive());
     socket.on('message', (data, isBinary) => this.receive(client, data, isBinary));
-    client.outbox.enqueue(encodeMessage(this.snapshotFor(client)));
+    this.snapshots.add(client);
   }
 
   handleDisconnect(socket: WebSocket): void {
+    const client = this.clients.get(socket);
+    if (client) this.snapshots.remove(client);
     this.clients.delete(socket);
+  }
+
+  private sendSnapshot(client: OperatorClient): void {
+    if (!this.clients.has(client.socket)) return; // gone before its turn
+    client.outbox.enqueue(encodeMessage(this.snapshotFor(client)));
   }
 
   /** Per-client send state, for tests and diagnostics. */
@@ -142,7 +172,9 @@ export class OperatorGateway
     if (this.clients.size === 0) return;
     // Encoded once for every client: 200 pages cost 200 socket writes, not 200 stringifies.
     const sample = encodeMessage(sampleMessage(outcome));
-    for (const client of this.clients.values()) client.outbox.offerSample(sample);
+    for (const client of this.clients.values()) {
+      if (!this.snapshots.has(client)) client.outbox.offerSample(sample);
+    }
     this.publishStateChanges();
   }
 
@@ -161,7 +193,9 @@ export class OperatorGateway
   private broadcast(message: WsServerMessage): void {
     if (this.clients.size === 0) return;
     const data = encodeMessage(message);
-    for (const client of this.clients.values()) client.outbox.enqueue(data);
+    for (const client of this.clients.values()) {
+      if (!this.snapshots.has(client)) client.outbox.enqueue(data);
+    }
   }
 
   private receive(client: OperatorClient, data: RawData, isBinary: boolean): void {

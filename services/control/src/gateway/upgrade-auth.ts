@@ -32,15 +32,19 @@ export function upgradeRefusal(
 
 /**
  * `ws`'s `verifyClient`: the upgrade is answered with a plain HTTP error and no socket is
- * ever opened without a valid session cookie from a page of this origin.
+ * ever opened without a valid session cookie from a page of this origin. `defer` runs each
+ * check (and so the handshake and the new connection's set-up that follow it) when it is its
+ * turn: a burst of upgrades is handled a few at a time, between the control loop's ticks.
  */
 export function createUpgradeVerifier(
   sessions: SessionStore,
   capacity: ConnectionCapacity,
+  defer: (job: () => void) => void = (job) => job(),
 ): VerifyClientCallbackAsync<IncomingMessage> {
-  return (info, callback) => {
-    const refusal = upgradeRefusal(info.req, sessions, capacity);
-    if (refusal) callback(false, refusal.status, refusal.message);
-    else callback(true);
-  };
+  return (info, callback) =>
+    defer(() => {
+      const refusal = upgradeRefusal(info.req, sessions, capacity);
+      if (refusal) callback(false, refusal.status, refusal.message);
+      else callback(true);
+    });
 }
