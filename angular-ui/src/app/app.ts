@@ -1,6 +1,7 @@
 import { Component, computed, effect, inject } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AlarmAlert } from './alarms/alarm-alert/alarm-alert';
+import { StatusBand } from './status-band/status-band';
 import type { TextKey } from './core/i18n/en';
 import { I18n, Language, LANGUAGES } from './core/i18n/i18n';
 import { RealtimeConnection } from './core/realtime/realtime-connection';
@@ -13,7 +14,7 @@ import { Session } from './core/session/session';
  */
 @Component({
   selector: 'app-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, AlarmAlert],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, AlarmAlert, StatusBand],
   templateUrl: './app.html',
   styleUrl: './app.css',
 })

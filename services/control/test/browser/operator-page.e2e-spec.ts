@@ -60,6 +60,10 @@ describe('operator page', () => {
     const first = await numberIn(page, 'ln2_level');
     await waitUntil(async () => (await numberIn(page, 'ln2_level')) !== first, 15_000);
     await tile(page, 'o2_1').locator('.num').waitFor({ timeout: 15_000 });
+    // Safe to enter, at a glance, also in the tab title (issue 11).
+    await expectText(page.getByTestId('room'), /Room O2 OK · 20\.\d %vol/);
+    await expectText(page.getByTestId('band-valve'), 'Valve closed');
+    expect(await page.title()).toMatch(/^Room O2 OK/);
     await page.waitForTimeout(1500); // a full trend line for the screenshot
     await screenshot(page, 'dashboard-laptop-en');
     await context.close();
@@ -223,6 +227,11 @@ describe('operator page', () => {
     await service.start();
     // Sessions survive the restart (sessions.json): the page resyncs without a new sign-in.
     await waitUntil(async () => (await overlay.count()) === 0, 30_000);
+    if (/\/login$/.test(page.url())) {
+      const { readFileSync } = await import('node:fs');
+      console.log('DEBUG sessions', readFileSync(`${service.dataDir}/sessions.json`, 'utf8'));
+      console.log('DEBUG log', service.log.slice(-3000));
+    }
     expect(page.url()).not.toMatch(/\/login$/);
     await expectText(page.getByTestId('connection'), 'Live');
     await tile(page, 'ln2_level').locator('.num').waitFor();

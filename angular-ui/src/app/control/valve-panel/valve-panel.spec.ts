@@ -58,7 +58,7 @@ describe('ValvePanel', () => {
       },
     });
     expect(button('valve-open').disabled).toBe(true);
-    expect(element.querySelector('#why-open')?.textContent).toContain('o2_low_low');
+    expect(element.querySelector('#why-open')?.textContent).toContain('O2 trip latched');
     expect(element.querySelector('[data-testid="valve-reason"]')?.textContent).toContain(
       'inhibited: O2 low-low',
     );

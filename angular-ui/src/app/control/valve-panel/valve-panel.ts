@@ -1,5 +1,6 @@
 import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
 import type { Mode } from '@cryopilot/protocol';
+import type { TextKey } from '../../core/i18n/en';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
 import { RealtimeState } from '../../core/realtime/realtime-state';
@@ -55,7 +56,19 @@ export class ValvePanel {
   });
 
   protected reasonText(reason: DisabledReason): string {
-    return reason ? this.i18n.t(reason.key, reason.params) : '';
+    if (!reason) return '';
+    // Interlocks arrive as codes: said in the page's language.
+    const list = reason.params?.['list'];
+    const params =
+      reason.key === 'valve.why.interlock' && list
+        ? {
+            list: list
+              .split(', ')
+              .map((code) => this.i18n.t(`interlock.${code}` as TextKey))
+              .join(', '),
+          }
+        : reason.params;
+    return this.i18n.t(reason.key, params);
   }
 
   protected ask(action: PendingAction): void {
