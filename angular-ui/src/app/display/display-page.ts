@@ -89,6 +89,13 @@ type WakeLockNavigator = Navigator & {
       grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr));
       gap: 1rem;
     }
+    @media (max-width: 600px) {
+      /* Phones: the tiles side by side, compact (process-tile.css). */
+      .tiles {
+        grid-template-columns: repeat(3, minmax(0, 1fr));
+        gap: 0.4rem;
+      }
+    }
     .columns {
       display: grid;
       grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr));
