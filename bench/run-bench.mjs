@@ -147,13 +147,16 @@ async function runPeriod(periodMs) {
       workDir,
       log,
     };
+    // The page first: the service reads the page's index once, and a rebuild of the Angular
+    // output during the long windows (a concurrent `make build`) would leave it naming
+    // files that are gone.
+    if (page) results.page = await runPage({ service, log });
     if (fanout) results.windows.push(...(await runFanoutWindows(context)));
     if (cost) {
       const { cpu, storage } = await runCostWindows(context);
       results.cpu.push(...cpu);
       results.storage.push(...storage);
     }
-    if (page) results.page = await runPage({ service, log });
     if (reaction)
       results.reaction.push(
         await runReaction({ service, trials: plan.reactionTrials(periodMs), log }),

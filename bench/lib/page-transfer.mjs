@@ -7,7 +7,10 @@
  * Pure.
  */
 
-/** What Chromium sends over HTTPS (Brotli and zstd are offered on secure origins only). */
+/**
+ * What Chromium sends over HTTPS. Brotli and zstd are offered on secure origins; Chromium 156
+ * treats http://127.0.0.1 as one, older versions offer only gzip and deflate on plain HTTP.
+ */
 export const HTTPS_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 
 /**
@@ -15,6 +18,8 @@ export const HTTPS_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
  * @property {string} url
  * @property {string | null} encoding the response's Content-Encoding
  * @property {number | null} transferredBytes null when it never finished (failed, cancelled)
+ * @property {number | null} [status] HTTP status, null without a response
+ * @property {string | null} [failure] `Network.loadingFailed` errorText
  */
 
 /**
@@ -34,30 +39,34 @@ export function headerValue(headers, name) {
 export const isApi = (url) => new URL(url).pathname.startsWith('/api/');
 
 /**
- * Totals of the page's own resources (everything but `/api/`) and of the API calls it made.
+ * Totals of the page's own resources (everything but `/api/`) and of the API calls it made,
+ * and what went wrong with the page's own loads: a failed or unfinished load, or an HTTP error,
+ * makes the total an undercount (a page whose main script is missing loads nothing after it).
  * @param {Load[]} loads
- * @returns {{ pageBytes: number, apiBytes: number, unfinished: number, byPath: Map<string, { transferredBytes: number | null, encoding: string | null }> }}
+ * @returns {{ pageBytes: number, apiBytes: number, problems: string[], byPath: Map<string, { transferredBytes: number | null, encoding: string | null }> }}
  */
 export function transferTotals(loads) {
   let pageBytes = 0;
   let apiBytes = 0;
-  let unfinished = 0;
+  /** @type {string[]} */
+  const problems = [];
   /** @type {Map<string, { transferredBytes: number | null, encoding: string | null }>} */
   const byPath = new Map();
   for (const load of loads) {
-    if (load.transferredBytes === null) unfinished++;
     const bytes = load.transferredBytes ?? 0;
     if (isApi(load.url)) {
       apiBytes += bytes;
       continue;
     }
+    const path = new URL(load.url).pathname;
+    if (load.failure) problems.push(`${path}: ${load.failure}`);
+    else if (load.status != null && load.status >= 400)
+      problems.push(`${path}: HTTP ${load.status}`);
+    else if (load.transferredBytes === null) problems.push(`${path}: did not finish`);
     pageBytes += bytes;
-    byPath.set(new URL(load.url).pathname, {
-      transferredBytes: load.transferredBytes,
-      encoding: load.encoding,
-    });
+    byPath.set(path, { transferredBytes: load.transferredBytes, encoding: load.encoding });
   }
-  return { pageBytes, apiBytes, unfinished, byPath };
+  return { pageBytes, apiBytes, problems, byPath };
 }
 
 /**
@@ -71,8 +80,9 @@ export function mergeResources(bodies, byPath) {
   const sizes = new Map(bodies.map((b) => [b.url, b]));
   const rows = [...byPath].map(([url, t]) => ({
     url,
-    rawBytes: sizes.get(url)?.rawBytes ?? 0,
-    gzipBytes: sizes.get(url)?.gzipBytes ?? 0,
+    // Unknown where Chromium fetched it for itself (the favicon): no page response to read.
+    rawBytes: sizes.get(url)?.rawBytes ?? null,
+    gzipBytes: sizes.get(url)?.gzipBytes ?? null,
     transferredBytes: t.transferredBytes,
     encoding: t.encoding,
   }));

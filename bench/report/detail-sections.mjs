@@ -358,6 +358,9 @@ export function pageSection(page) {
     '## Operator page',
     '',
     `Source: ${page.source}. ${page.error ? `Error: ${page.error}.` : ''}`,
+    ...(page.incomplete?.length
+      ? ['', `Incomplete load, the bytes undercount the page: ${page.incomplete.join('; ')}.`]
+      : []),
     '',
     'transferred = bytes Chromium received for the page’s own resources (DevTools protocol',
     '`encodedDataLength`: headers and body as sent); raw = decoded bodies; gzip = the bodies',
@@ -392,8 +395,8 @@ export function pageSection(page) {
               res.url,
               res.encoding ?? '—',
               n(res.transferredBytes),
-              res.rawBytes,
-              res.gzipBytes,
+              n(res.rawBytes),
+              n(res.gzipBytes),
             ]),
             ['left', 'left', 'right', 'right', 'right'],
           ),

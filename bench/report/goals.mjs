@@ -211,6 +211,14 @@ function pageGoal(page) {
   const wire = page?.transferredBytes ?? null;
   const bytes = wire ?? page?.gzipBytes ?? null;
   if (bytes === null) return { goal, measured: 'not measured', met: null };
+  if (wire !== null && page?.incomplete?.length) {
+    // An undercount is no measurement: a page missing its main script loads nothing after it.
+    return {
+      goal,
+      measured: `incomplete load (${(wire / 1000).toFixed(1)} kB received): ${page.incomplete.join('; ')}`,
+      met: null,
+    };
+  }
   const measured =
     wire !== null
       ? `${(wire / 1000).toFixed(1)} kB received by Chromium` +

@@ -106,8 +106,8 @@
 /**
  * @typedef {object} PageResource one response of loading the page
  * @property {string} url path
- * @property {number} rawBytes decoded body
- * @property {number} gzipBytes the body through gzip -6 here (for comparison only)
+ * @property {number | null} rawBytes decoded body (null when the body could not be read)
+ * @property {number | null} gzipBytes the body through gzip -6 here (for comparison only)
  * @property {number | null} [transferredBytes] received by Chromium: headers + encoded body
  * @property {string | null} [encoding] its Content-Encoding
  */
@@ -120,6 +120,8 @@
  * @property {number | null} gzipBytes
  * @property {number | null} [transferredBytes] what Chromium received for the page (CDP
  *   `Network.loadingFinished` encodedDataLength: response headers + body as sent)
+ * @property {string[]} [incomplete] page loads that failed, erred or never finished: when any,
+ *   transferredBytes undercounts the page
  * @property {string | null} [acceptEncoding] the Accept-Encoding Chromium sent
  * @property {{ acceptEncoding: string, transferredBytes: number } | null} [httpsEquivalent]
  *   the same requests with the Accept-Encoding Chromium sends over HTTPS (as on the Pi)

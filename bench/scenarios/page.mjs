@@ -106,6 +106,7 @@ export async function runPage({ service, log }) {
       ...sized,
       resources: mergeResources(sized.resources, transfer.byPath),
       transferredBytes: transfer.pageBytes,
+      incomplete: transfer.problems,
       acceptEncoding,
       // Only when Chromium offered less on plain HTTP than it does over HTTPS (the Pi).
       httpsEquivalent:
@@ -161,16 +162,33 @@ async function watchNetwork(cdp) {
     // The headers really sent (the ones in requestWillBeSent lack those the network stack adds).
     acceptEncoding ??= headerValue(headers, 'accept-encoding');
   });
+  cdp.on('Network.requestWillBeSent', ({ requestId, request, type }) => {
+    // WebSocket upgrades are not page resources; everything else is, until it fails or ends.
+    if (type === 'WebSocket' || loads.has(requestId)) return;
+    loads.set(requestId, {
+      url: request.url,
+      encoding: null,
+      transferredBytes: null,
+      status: null,
+      failure: null,
+    });
+  });
   cdp.on('Network.responseReceived', ({ requestId, response }) => {
     loads.set(requestId, {
       url: response.url,
       encoding: headerValue(response.headers, 'content-encoding'),
       transferredBytes: null,
+      status: response.status,
+      failure: null,
     });
   });
   cdp.on('Network.loadingFinished', ({ requestId, encodedDataLength }) => {
     const load = loads.get(requestId);
     if (load) load.transferredBytes = encodedDataLength;
+  });
+  cdp.on('Network.loadingFailed', ({ requestId, errorText }) => {
+    const load = loads.get(requestId);
+    if (load) load.failure = errorText;
   });
   await cdp.send('Network.enable');
   return { loads: () => [...loads.values()], acceptEncoding: () => acceptEncoding };

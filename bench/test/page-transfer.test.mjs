@@ -21,7 +21,7 @@ describe('page transfer', () => {
     ]);
     assert.equal(totals.pageBytes, 99_200);
     assert.equal(totals.apiBytes, 400);
-    assert.equal(totals.unfinished, 1);
+    assert.deepEqual(totals.problems, ['/favicon.ico: did not finish']);
     assert.deepEqual(totals.byPath.get('/main-ABC.js'), {
       transferredBytes: 90_000,
       encoding: 'gzip',
@@ -43,8 +43,26 @@ describe('page transfer', () => {
     );
     assert.deepEqual(rows, [
       { url: '/', rawBytes: 800, gzipBytes: 400, transferredBytes: 1_500, encoding: null },
-      { url: '/favicon.ico', rawBytes: 0, gzipBytes: 0, transferredBytes: 300, encoding: null },
+      {
+        url: '/favicon.ico',
+        rawBytes: null,
+        gzipBytes: null,
+        transferredBytes: 300,
+        encoding: null,
+      },
       { url: '/late.js', rawBytes: 10, gzipBytes: 30, transferredBytes: null, encoding: null },
     ]);
+  });
+
+  it('names the page loads that failed or erred, which make the total an undercount', () => {
+    const base = 'http://127.0.0.1:8181';
+    const load = { encoding: null, transferredBytes: 300, status: 200, failure: null };
+    const { problems } = transferTotals([
+      { ...load, url: `${base}/main-OLD.js`, status: 404 },
+      { ...load, url: `${base}/chunk.js`, transferredBytes: null, failure: 'net::ERR_ABORTED' },
+      { ...load, url: `${base}/api/state`, status: 500 },
+      { ...load, url: `${base}/ok.js` },
+    ]);
+    assert.deepEqual(problems, ['/main-OLD.js: HTTP 404', '/chunk.js: net::ERR_ABORTED']);
   });
 });

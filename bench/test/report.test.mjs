@@ -227,6 +227,14 @@ describe('footprint goals (issue 13)', () => {
     );
     assert.equal(estimate?.met, true);
     assert.match(estimate?.measured ?? '', /computed from the build \(not measured on the wire\)/);
+    const broken = evaluateGoals({
+      page: { ...page, transferredBytes: 80_000, incomplete: ['/main-OLD.js: HTTP 404'] },
+    }).find((g) => g.goal.startsWith('operator page'));
+    assert.equal(broken?.met, null, 'an undercount is not a measurement');
+    assert.match(
+      broken?.measured ?? '',
+      /incomplete load \(80\.0 kB received\): \/main-OLD\.js: HTTP 404/,
+    );
   });
 
   it('puts storage, CPU and peak RSS of each system in one README table', async () => {
