@@ -1,6 +1,7 @@
 // Runs every Jest project once, then the Angular unit tests (Vitest, through `ng test`), then
-// the node:test self-tests of the harnesses outside the workspaces (bench/test: parsers,
-// formatters, probes — no benchmark), and ends with the plain summary line CI reads:
+// the node:test self-tests of the harnesses outside the workspaces (bench/test, attack/test:
+// parsers, formatters, probes, case generators — no benchmark, no attack), and ends with the
+// plain summary line CI reads:
 // "<passed> passed, <failed> failed" over all of them.
 // With arguments (a Jest subset, e.g. `make test-only ARGS=hazards`) only Jest runs.
 // The exit code is non-zero when any runner failed.
@@ -67,8 +68,11 @@ if (jestArgs.length === 0) {
 }
 
 // node:test suites, each a folder of *.test.mjs files. bench/ has its own lock file: `make test`
-// installs it first (`make bench-install`).
-const nodeTestSuites = [{ name: 'bench', dir: 'bench/test' }];
+// installs it first (`make bench-install`); attack/ uses the workspace's packages.
+const nodeTestSuites = [
+  { name: 'bench', dir: 'bench/test' },
+  { name: 'attack', dir: 'attack/test' },
+];
 if (jestArgs.length === 0) {
   for (const suite of nodeTestSuites) {
     const out = resolve(`test-artifacts/${suite.name}-results.json`);
