@@ -8,14 +8,11 @@ import {
   signal,
   untracked,
 } from '@angular/core';
-import { AlarmPanel } from '../alarms/alarm-panel/alarm-panel';
-import { ValvePanel } from '../control/valve-panel/valve-panel';
 import { ApiError } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
 import { RealtimeConnection } from '../core/realtime/realtime-connection';
-import { RealtimeState } from '../core/realtime/realtime-state';
 import { Session } from '../core/session/session';
-import { ProcessTile } from '../dashboard/process-tile/process-tile';
+import { PlantOverview } from '../dashboard/plant-overview';
 import { keyFromHash, retryDelayMs, storedKey, storeKey } from './display-key';
 
 type DisplayStatus = 'signing-in' | 'live' | 'retrying' | 'no-key' | 'revoked';
@@ -37,7 +34,7 @@ type WakeLockNavigator = Navigator & {
  */
 @Component({
   selector: 'app-display-page',
-  imports: [ProcessTile, ValvePanel, AlarmPanel],
+  imports: [PlantOverview],
   template: `
     @switch (status()) {
       @case ('no-key') {
@@ -51,20 +48,7 @@ type WakeLockNavigator = Navigator & {
         </p>
       }
       @default {
-        <section class="tiles">
-          @for (channel of state.channels(); track channel.id) {
-            <app-process-tile
-              [channel]="channel"
-              [setpoints]="state.setpoints()"
-              [isLive]="state.isLive()"
-              [attr.data-channel]="channel.id"
-            />
-          }
-        </section>
-        <section class="columns">
-          <app-valve-panel [readOnly]="true" />
-          <app-alarm-panel [readOnly]="true" />
-        </section>
+        <app-plant-overview [readOnly]="true" />
       }
     }
     <footer class="display-bar">
@@ -84,24 +68,6 @@ type WakeLockNavigator = Navigator & {
       display: grid;
       gap: 1rem;
     }
-    .tiles {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr));
-      gap: 1rem;
-    }
-    @media (max-width: 600px) {
-      /* Phones: the tiles side by side, compact (process-tile.css). */
-      .tiles {
-        grid-template-columns: repeat(3, minmax(0, 1fr));
-        gap: 0.4rem;
-      }
-    }
-    .columns {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(19rem, 1fr));
-      gap: 1rem;
-      align-items: start;
-    }
     .notice {
       font-size: 1.15rem;
       max-width: 40rem;
@@ -118,7 +84,6 @@ type WakeLockNavigator = Navigator & {
 })
 export class DisplayPage implements OnInit, OnDestroy {
   protected readonly i18n = inject(I18n);
-  protected readonly state = inject(RealtimeState);
   private readonly session = inject(Session);
   private readonly connection = inject(RealtimeConnection);
 
