@@ -88,7 +88,8 @@ export class MemoryFirstOutbox<T> implements RecordOutbox<T> {
     }
     this.held.push({ id: this.nextId++, record, atMs: this.now() });
     this.appended += 1;
-    if (this.held.length > this.options.maxHeld) this.spill(this.held.length - this.options.maxHeld);
+    if (this.held.length > this.options.maxHeld)
+      this.spill(this.held.length - this.options.maxHeld);
   }
 
   async peek(max: number): Promise<OutboxBatch<T>> {
