@@ -36,8 +36,12 @@ export const SESSION_IDLE_MS = 12 * 3600 * 1000;
 /** And never longer than this after sign-in: a stolen cookie is good for a day at most. */
 export const SESSION_MAX_MS = 24 * 3600 * 1000;
 export const SESSION_COOKIE = 'cryopilot_session';
-/** Sliding expiries reach the disk at most this often (SD card); sign-ins and -outs at once. */
-const SAVE_SLIDING_EVERY_MS = 10 * 60_000;
+/**
+ * Sliding expiries reach the disk at most this often (SD card: an open page keeps its session
+ * sliding, and each save is a few fsyncs); sign-ins and -outs at once. After a restart an idle
+ * session may so end up to this much early; the absolute limit is always exact.
+ */
+const SAVE_SLIDING_EVERY_MS = 60 * 60_000;
 
 const storedSessionSchema = z.strictObject({
   /** SHA-256 of the token: the file never holds a usable cookie. */
