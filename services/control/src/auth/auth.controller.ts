@@ -87,6 +87,8 @@ export class AuthController {
     const user = found.user;
     if (!user) throw new UnauthorizedException('wrong user name or password');
     const session = this.sessions.create(user.username, user.role);
+    // On disk before the browser has its cookie: a restart right after still knows it.
+    await this.sessions.persisted();
     res.cookie(SESSION_COOKIE, session.token, { ...this.cookieOptions, maxAge: SESSION_IDLE_MS });
     return sessionInfo(user.username, user.role);
   }
@@ -99,12 +101,13 @@ export class AuthController {
   @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @Post('display')
   @HttpCode(200)
-  displayLogin(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  async displayLogin(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
     const { key } = parseBody(displayLoginSchema, body);
     const name = this.displays.verify(key);
     if (name === null) throw new UnauthorizedException('unknown or revoked display key');
     const user = `${DISPLAY_USER_PREFIX}${name}`;
     const session = this.sessions.create(user, 'viewer');
+    await this.sessions.persisted();
     res.cookie(SESSION_COOKIE, session.token, { ...this.cookieOptions, maxAge: SESSION_IDLE_MS });
     return sessionInfo(user, 'viewer');
   }

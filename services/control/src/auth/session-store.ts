@@ -121,6 +121,11 @@ export class SessionStore implements OnModuleInit, OnApplicationShutdown {
     return { token, ...session };
   }
 
+  /** Resolves once every session created so far is on disk (a sign-in answers after it). */
+  async persisted(): Promise<void> {
+    await this.lastSave;
+  }
+
   /** The live session for a token, extending it (sliding expiry up to `SESSION_MAX_MS`). */
   get(token: string | undefined, now = Date.now()): SessionView | null {
     if (!token) return null;

@@ -59,19 +59,31 @@ export class Session {
     await this.api.logout().catch(() => undefined); // the cookie may already be gone
   }
 
-  /** For the connection: is the session cookie still good? */
-  async probe(): Promise<'valid' | 'invalid' | 'unreachable'> {
+  /**
+   * For the connection: is the session cookie still good? A 401 is asked again once, a
+   * second later, before the page signs out: a service going down or coming up may answer
+   * for a moment without its sessions, and a wall screen must not drop to the sign-in form.
+   */
+  async probe(confirmDelayMs = 1000): Promise<'valid' | 'invalid' | 'unreachable'> {
+    let verdict = await this.askSession();
+    if (verdict === 'invalid' && confirmDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, confirmDelayMs));
+      verdict = await this.askSession();
+    }
+    if (verdict === 'invalid') {
+      this.userSignal.set(null);
+      this.checked = null;
+    }
+    return verdict;
+  }
+
+  private async askSession(): Promise<'valid' | 'invalid' | 'unreachable'> {
     try {
       await this.api.session();
       return 'valid';
     } catch (error) {
-      // 401: the session is gone (service restarted, logged out elsewhere); else unreachable.
-      if (error instanceof ApiError && error.status === 401) {
-        this.userSignal.set(null);
-        this.checked = null;
-        return 'invalid';
-      }
-      return 'unreachable';
+      // 401: the session is gone (logged out elsewhere, expired); else unreachable.
+      return error instanceof ApiError && error.status === 401 ? 'invalid' : 'unreachable';
     }
   }
 
