@@ -39,6 +39,8 @@ export const ALARM_IDS = [
   'telemetry_outbox_overflow',
   'mqtt_outbox_overflow',
   'disk_space_low',
+  'boiloff_high',
+  'supply_slow',
 ] as const;
 export const alarmIdSchema = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'invalid alarm id');
 export type AlarmId = string;

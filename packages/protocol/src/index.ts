@@ -7,3 +7,4 @@ export * from './commands';
 export * from './state';
 export * from './messages';
 export * from './backoff';
+export * from './fills';

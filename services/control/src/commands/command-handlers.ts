@@ -28,8 +28,8 @@ export class CommandHandlers {
 
   readonly table: HandlerTable = {
     'mode.set': async ({ mode }) => this.valveResult(await this.control.setMode(mode)),
-    'valve.open': async ({ durationS }) =>
-      this.valveResult(await this.control.openValve(durationS)),
+    'valve.open': async ({ durationS }, ctx) =>
+      this.valveResult(await this.control.openValve(durationS, ctx.user)),
     'valve.close': async () => this.valveResult(await this.control.closeValve()),
     'setpoints.set': (patch) => this.changeSetpoints(patch),
     'trips.set': ({ o2LowLowPct, levelHighHighPct, maxFillS }) =>

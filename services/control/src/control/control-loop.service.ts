@@ -91,8 +91,8 @@ export class ControlLoopService
     return this.loop.setMode(mode);
   }
 
-  openValve(durationS: number | undefined): Promise<ControlRequestResult> {
-    return this.loop.openValve(durationS);
+  openValve(durationS: number | undefined, user?: string): Promise<ControlRequestResult> {
+    return this.loop.openValve(durationS, user);
   }
 
   closeValve(): Promise<ControlRequestResult> {

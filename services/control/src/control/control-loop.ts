@@ -189,9 +189,14 @@ export class ControlLoop {
     return this.valveRequest(() => this.runtime.valveController.setMode(mode));
   }
 
-  openValve(durationS: number | undefined): Promise<ControlRequestResult> {
+  openValve(durationS: number | undefined, user?: string): Promise<ControlRequestResult> {
     return this.valveRequest(
-      () => this.runtime.valveController.requestManualOpen(durationS, this.clock.monoMs()),
+      () =>
+        this.runtime.valveController.requestManualOpen(
+          durationS,
+          this.clock.monoMs(),
+          user ?? null,
+        ),
       // An open that could not be written is cancelled: it must never happen later by itself
       // while the operator believes it failed.
       () =>

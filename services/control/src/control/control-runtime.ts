@@ -1,6 +1,7 @@
 import {
   AlarmEvent,
   ChannelReading,
+  FillEvent,
   isUsableQuality,
   Mode,
   Setpoints,
@@ -10,6 +11,7 @@ import type { Instant } from '../clock/clock';
 import { AlarmActionResult, AlarmBook } from '../alarms/alarm-book';
 import { AlarmLimits, evaluateAlarmConditions } from '../alarms/alarm-conditions';
 import { defaultAlarmDefinitions } from '../alarms/alarm-definition';
+import { FillTracker } from '../fills/fill-tracker';
 import { ChannelSignal, ChannelSignalConfig } from '../signals/channel-signal';
 import { LATCHING_TRIPS, ValveDecision } from './control.types';
 import { ValveController } from './valve-controller';
@@ -49,6 +51,8 @@ export interface TickOutcome {
   readonly valve: ValveState;
   readonly valveChanged: boolean;
   readonly alarmEvents: readonly AlarmEvent[];
+  /** A fill that started or ended at this step (the valve opened or closed). */
+  readonly fillEvents: readonly FillEvent[];
 }
 
 /**
@@ -58,6 +62,8 @@ export interface TickOutcome {
 export class ControlRuntime {
   readonly alarms: AlarmBook;
   readonly valveController: ValveController;
+  /** Fills as the valve makes them; the fill history persists and serves them. */
+  readonly fills = new FillTracker();
   private readonly signals: ChannelSignal[];
   private setpoints: Setpoints;
   private supplyV: number | null = null;
@@ -217,15 +223,26 @@ export class ControlRuntime {
     );
     const alarmEvents = this.alarms.update({ ...conditions, ...this.externalConditions }, now);
     const valveChanged = this.updateValveState(decision, now);
+    const ts = new Date(now.wall).toISOString();
+    const fillEvents = this.fills.step({
+      ts,
+      mono: now.mono,
+      open: decision.open,
+      mode: this.valveController.currentMode,
+      closedBy: decision.closedBy,
+      openedBy: decision.openedBy,
+      levelPct: level.quality === 'good' ? level.value : null,
+    });
     return {
       seq: this.seq,
       wallMs: now.wall,
-      ts: new Date(now.wall).toISOString(),
+      ts,
       channels,
       decision,
       valve: this.valve,
       valveChanged,
       alarmEvents,
+      fillEvents,
     };
   }
 

@@ -48,7 +48,8 @@ export type SetpointChangeOutcome =
  */
 export abstract class ControlRequests {
   abstract setMode(mode: Mode): Promise<ControlRequestResult>;
-  abstract openValve(durationS: number | undefined): Promise<ControlRequestResult>;
+  /** `user` is kept with the fill it starts (the fill history). */
+  abstract openValve(durationS: number | undefined, user?: string): Promise<ControlRequestResult>;
   abstract closeValve(): Promise<ControlRequestResult>;
   abstract changeSetpoints(
     apply: () => Promise<SetpointChangeOutcome>,

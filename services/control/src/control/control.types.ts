@@ -1,4 +1,4 @@
-import type { Interlock, Quality } from '@cryopilot/protocol';
+import type { FillEndCause, Interlock, Quality } from '@cryopilot/protocol';
 
 /** What control needs of a channel reading. */
 export interface SignalInput {
@@ -35,6 +35,10 @@ export interface ValveDecision {
   readonly manualUntilMono: number | null;
   /** True on the step that aborted a fill because it exceeded `maxFillS`. */
   readonly fillTimedOut: boolean;
+  /** On the step that closed an open valve: what closed it (the fill history keeps it). */
+  readonly closedBy: FillEndCause | null;
+  /** While manually open: who asked for it. */
+  readonly openedBy: string | null;
 }
 
 /** Outcome of an operator request to the controller. */

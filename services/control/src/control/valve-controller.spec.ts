@@ -392,3 +392,55 @@ describe('ValveController between samples', () => {
     expect(c.step(inputs({ level: good(30), mono: 10_000 + 1_800_001 })).fillTimedOut).toBe(true);
   });
 });
+
+describe('ValveController close causes (the fill history keeps them)', () => {
+  /** Opens an auto fill at level 10 % and returns the controller. */
+  function filling(): ValveController {
+    const c = started(10);
+    expect(c.step(inputs({ level: good(10), mono: 2000 })).open).toBe(true);
+    return c;
+  }
+
+  it('auto: stop level, max time, trip, other interlocks, operator', () => {
+    expect(filling().step(inputs({ level: good(81), mono: 3000 })).closedBy).toBe('stop_level');
+    const maxFillMs = (DEFAULT_SETPOINTS.maxFillS + 1) * 1000;
+    expect(filling().step(inputs({ level: good(30), mono: 2000 + maxFillMs })).closedBy).toBe(
+      'max_time',
+    );
+    const o2Trip = inputs({ mono: 3000, level: good(30), tripsLatched: ['o2_low_low'] });
+    expect(filling().step(o2Trip).closedBy).toBe('trip');
+    expect(filling().step(inputs({ mono: 3000, level: bad })).closedBy).toBe('interlock');
+    const c = filling();
+    c.requestClose();
+    expect(c.step(inputs({ level: good(30), mono: 3000 }), false).closedBy).toBe('operator');
+  });
+
+  it('manual: who opened it while open; timer, operator, interlock, mode change', () => {
+    const c = started(50);
+    c.setMode('manual');
+    c.requestManualOpen(60, 2000, 'alice');
+    const open = c.step(inputs({ mono: 2000 }));
+    expect(open).toMatchObject({ open: true, openedBy: 'alice', closedBy: null });
+    expect(c.step(inputs({ mono: 63_000 })).closedBy).toBe('timer');
+    c.requestManualOpen(60, 64_000, 'bob');
+    c.step(inputs({ mono: 64_000 }));
+    c.requestClose();
+    expect(c.step(inputs({ mono: 65_000 }), false).closedBy).toBe('operator');
+    c.requestManualOpen(60, 66_000, 'bob');
+    c.step(inputs({ mono: 66_000 }));
+    expect(c.step(inputs({ mono: 66_500, hardwareOk: false })).closedBy).toBe('interlock');
+    c.step(inputs({ mono: 66_800 })); // card back: a manual open is allowed again
+    expect(c.requestManualOpen(60, 67_000, 'bob').ok).toBe(true);
+    expect(c.step(inputs({ mono: 67_000 })).open).toBe(true);
+    c.setMode('manual');
+    expect(c.step(inputs({ mono: 67_500 }), false).closedBy).toBe('operator');
+  });
+
+  it('closedBy is set only on the step that closes, openedBy only while manually open', () => {
+    const c = filling();
+    const d = c.step(inputs({ level: good(50), mono: 2500 }));
+    expect(d).toMatchObject({ open: true, closedBy: null, openedBy: null });
+    c.step(inputs({ level: good(81), mono: 3000 }));
+    expect(c.step(inputs({ level: good(81), mono: 3500 })).closedBy).toBeNull();
+  });
+});

@@ -1,4 +1,4 @@
-import type { Interlock, Mode, OpenBlocker, Setpoints } from '@cryopilot/protocol';
+import type { FillEndCause, Interlock, Mode, OpenBlocker, Setpoints } from '@cryopilot/protocol';
 import type {
   ControlInputs,
   ControlRequestResult,
@@ -11,6 +11,8 @@ interface StepOutcome {
   open: boolean;
   reason: string;
   fillTimedOut?: boolean;
+  /** What closes the valve, should it be open now. */
+  cause?: FillEndCause;
 }
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -30,6 +32,10 @@ export class ValveController {
   private manualUntilMono: number | null = null;
   /** Why the last manual open ended; shown until the next request, so nobody wonders. */
   private manualEndReason: string | null = null;
+  /** The same as a code, for the fill history. */
+  private manualEndCause: FillEndCause = 'operator';
+  /** Who asked for the current manual open. */
+  private manualBy: string | null = null;
   private goodLevelSamples = 0;
   private startupDone = false;
   private lastInterlocks: readonly Interlock[] = ['startup'];
@@ -58,11 +64,16 @@ export class ValveController {
     this.mode = mode;
     this.manualUntilMono = null;
     this.manualEndReason = null;
+    this.manualEndCause = 'operator';
     return { ok: true, message: changed ? `mode set to ${mode}` : `mode already ${mode}` };
   }
 
   /** A timed manual open; refused in auto mode and while an interlock forbids it. */
-  requestManualOpen(durationS: number | undefined, mono: number): ControlRequestResult {
+  requestManualOpen(
+    durationS: number | undefined,
+    mono: number,
+    user: string | null = null,
+  ): ControlRequestResult {
     if (this.mode !== 'manual') {
       return { ok: false, code: 'refused', message: 'valve.open needs manual mode' };
     }
@@ -80,6 +91,7 @@ export class ValveController {
     }
     this.manualUntilMono = mono + seconds * 1000;
     this.manualEndReason = null;
+    this.manualBy = user;
     return { ok: true, message: `valve open for ${seconds} s` };
   }
 
@@ -98,6 +110,8 @@ export class ValveController {
     if (this.manualUntilMono === null) return;
     this.manualUntilMono = null;
     this.manualEndReason = reason;
+    // Only a failed valve write cancels: a hardware fault, like the interlock it raises.
+    this.manualEndCause = 'interlock';
   }
 
   /**
@@ -107,6 +121,7 @@ export class ValveController {
   requestClose(): ControlRequestResult {
     this.manualUntilMono = null;
     this.manualEndReason = 'manual: closed by operator';
+    this.manualEndCause = 'operator';
     if (this.mode === 'auto') {
       this.mode = 'manual';
       return { ok: true, message: 'valve closed; mode switched to manual' };
@@ -127,13 +142,17 @@ export class ValveController {
       this.mode === 'auto'
         ? this.stepAuto(inputs, interlocks)
         : this.stepManual(inputs.mono, interlocks);
+    const wasOpen = this.open;
     this.apply(result.open, inputs.mono);
+    const manuallyOpen = this.open && this.manualUntilMono !== null;
     return {
       open: this.open,
       reason: result.reason,
       interlocks,
-      manualUntilMono: this.open ? this.manualUntilMono : null,
+      manualUntilMono: manuallyOpen ? this.manualUntilMono : null,
       fillTimedOut: result.fillTimedOut ?? false,
+      closedBy: wasOpen && !this.open ? (result.cause ?? 'operator') : null,
+      openedBy: manuallyOpen ? this.manualBy : null,
     };
   }
 
@@ -142,14 +161,19 @@ export class ValveController {
     const level = inputs.level.value;
     if (interlocks.length > 0) {
       const verb = this.open ? 'closed by interlock' : 'inhibited';
-      return { open: false, reason: `${verb}: ${interlocks.join(', ')}` };
+      return {
+        open: false,
+        reason: `${verb}: ${interlocks.join(', ')}`,
+        cause: closeCauseOf(interlocks),
+      };
     }
-    if (level === null) return { open: false, reason: 'inhibited: no level' };
+    if (level === null) return { open: false, reason: 'inhibited: no level', cause: 'interlock' };
     if (this.open) {
       if (level >= sp.fillStopPct) {
         return {
           open: false,
           reason: `fill complete: level ${fmt(level)} % ≥ ${sp.fillStopPct} %`,
+          cause: 'stop_level',
         };
       }
       const fillS = (inputs.mono - (this.fillStartMono ?? inputs.mono)) / 1000;
@@ -157,6 +181,7 @@ export class ValveController {
         return {
           open: false,
           fillTimedOut: true,
+          cause: 'max_time',
           reason: `fill timeout: no ${sp.fillStopPct} % after ${sp.maxFillS} s`,
         };
       }
@@ -175,22 +200,32 @@ export class ValveController {
 
   private stepManual(mono: number, interlocks: readonly Interlock[]): StepOutcome {
     if (this.manualUntilMono === null) {
-      return { open: false, reason: this.manualEndReason ?? 'manual: closed' };
+      return {
+        open: false,
+        reason: this.manualEndReason ?? 'manual: closed',
+        cause: this.manualEndCause,
+      };
     }
     const blocking = interlocks.filter(blocksManual);
     if (blocking.length > 0) {
       // The request is cancelled, not suspended: the valve never reopens by itself later.
-      return this.endManualOpen(`manual open ended by interlock: ${blocking.join(', ')}`);
+      return this.endManualOpen(
+        `manual open ended by interlock: ${blocking.join(', ')}`,
+        closeCauseOf(blocking),
+      );
     }
-    if (mono >= this.manualUntilMono) return this.endManualOpen('manual open ended: time elapsed');
+    if (mono >= this.manualUntilMono) {
+      return this.endManualOpen('manual open ended: time elapsed', 'timer');
+    }
     const leftS = Math.ceil((this.manualUntilMono - mono) / 1000);
     return { open: true, reason: `manual open: ${leftS} s left` };
   }
 
-  private endManualOpen(reason: string): StepOutcome {
+  private endManualOpen(reason: string, cause: FillEndCause): StepOutcome {
     this.manualUntilMono = null;
     this.manualEndReason = reason;
-    return { open: false, reason };
+    this.manualEndCause = cause;
+    return { open: false, reason, cause };
   }
 
   private trackStartup(level: SignalInput): void {
@@ -207,4 +242,10 @@ export class ValveController {
     }
     this.open = open;
   }
+}
+
+/** A latched safety trip is named as such in the fill history; any other interlock is one. */
+function closeCauseOf(interlocks: readonly Interlock[]): FillEndCause {
+  if (interlocks.includes('o2_low_low')) return 'trip';
+  return 'interlock';
 }

@@ -48,6 +48,7 @@ function tick(seq: number, v: ValveState, withAlarm = false): TickOutcome {
     decision: {} as TickOutcome['decision'],
     valve: v,
     valveChanged: false,
+    fillEvents: [],
     alarmEvents: withAlarm
       ? [{ alarm, previousState: 'normal', ts: new Date(wallMs).toISOString() }]
       : [],

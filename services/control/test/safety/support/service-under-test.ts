@@ -362,7 +362,7 @@ export class ServiceUnderTest {
     // The service's ControlRequests, over the rig's current loop (as ControlLoopService does).
     const control: ControlRequests = {
       setMode: (mode) => rig.loop.setMode(mode),
-      openValve: (durationS) => rig.loop.openValve(durationS),
+      openValve: (durationS, user) => rig.loop.openValve(durationS, user),
       closeValve: () => rig.loop.closeValve(),
       changeSetpoints: (apply) => rig.loop.changeSetpoints(apply),
       ackAlarm: (id, user, comment) => rig.loop.ackAlarm(id, user, comment),
