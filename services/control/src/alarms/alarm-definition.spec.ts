@@ -22,6 +22,8 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
         'supply_voltage',
         'telemetry_outbox_overflow',
         'disk_space_low',
+        'boiloff_high',
+        'supply_slow',
       ].sort(),
     );
   });
@@ -51,8 +53,16 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
     expect(defs.supply_voltage.onDelayS).toBe(5);
   });
 
+  it('the consumption advisories are info, with delays against a borderline figure', () => {
+    expect(byId()).toMatchObject({
+      boiloff_high: { severity: 'info', latching: false, onDelayS: 60, offDelayS: 600 },
+      supply_slow: { severity: 'info', latching: false, onDelayS: 0, offDelayS: 600 },
+    });
+  });
+
   it('every other alarm has no on- or off-delay, and says what it means', () => {
     for (const d of defaultAlarmDefinitions(10)) {
+      if (['boiloff_high', 'supply_slow'].includes(d.id)) continue;
       expect(d.offDelayS).toBe(0);
       if (!['o2_low', 'o2_high', 'supply_voltage'].includes(d.id)) expect(d.onDelayS).toBe(0);
     }

@@ -58,5 +58,16 @@ export function defaultAlarmDefinitions(o2AlarmOnDelayS: number): AlarmDefinitio
     ),
     def('mqtt_outbox_overflow', 'warning', 'MQTT data lost: buffer full or disk refused writes'),
     def('disk_space_low', 'warning', 'Data disk almost full: free space before writes fail'),
+    // Advisories from the consumption figures (consumption/): never interlocks. Their
+    // conditions move at most once per timeline entry; the delays keep a borderline figure
+    // from raising and clearing on consecutive entries.
+    def('boiloff_high', 'info', 'LN2 consumption well above its usual rate: check the vacuum', {
+      onDelayS: 60,
+      offDelayS: 600,
+    }),
+    def('supply_slow', 'info', 'Fills slower than usual: check the supply dewar and the line', {
+      onDelayS: 0,
+      offDelayS: 600,
+    }),
   ];
 }

@@ -4,7 +4,9 @@ import { AuthModule } from '../auth/auth.module';
 import type { Clock } from '../clock/clock';
 import { CommandsModule } from '../commands/commands.module';
 import type { AppConfig } from '../config/config.schema';
+import { ConsumptionModule } from '../consumption/consumption.module';
 import { ControlModule } from '../control/control.module';
+import { FillsModule } from '../fills/fills.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { HardwareModule } from '../hardware/hardware.module';
 import { HealthModule } from '../health/health.module';
@@ -41,6 +43,8 @@ export class AppModule {
         ControlModule,
         CommandsModule,
         TrendModule,
+        FillsModule,
+        ConsumptionModule,
         HealthModule,
         HttpModule,
         GatewayModule,

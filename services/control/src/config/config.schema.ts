@@ -7,6 +7,7 @@ import {
 } from '@cryopilot/protocol';
 import { z } from 'zod';
 import { mqttConfigSchema, telemetryConfigSchema } from './link-config.schema';
+import { logisticsConfigSchema } from './logistics-config.schema';
 
 const hatChannel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
   error: 'must be 1, 2, 3 or 4',
@@ -197,6 +198,7 @@ const baseConfigSchema = z.strictObject({
     .prefault({}),
   mqtt: mqttConfigSchema,
   telemetry: telemetryConfigSchema,
+  logistics: logisticsConfigSchema,
   trend: z
     .strictObject({
       /** How much history `/api/trend` and the UI can show (minutes). */

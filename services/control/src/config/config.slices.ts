@@ -71,6 +71,15 @@ export const HEALTH_CONFIG = slice('HealthConfig', [
 ]);
 export type HealthConfig = SliceOf<typeof HEALTH_CONFIG>;
 
+/** Fill history, consumption, forecasts and the supply/boil-off warnings. */
+export const LOGISTICS_CONFIG = slice('LogisticsConfig', [
+  'dataDir',
+  'setpoints',
+  'channels',
+  'logistics',
+]);
+export type LogisticsConfig = SliceOf<typeof LOGISTICS_CONFIG>;
+
 const SLICES = [
   STORAGE_CONFIG,
   SETPOINTS_CONFIG,
@@ -80,6 +89,7 @@ const SLICES = [
   TELEMETRY_CONFIG,
   WEB_CONFIG,
   HEALTH_CONFIG,
+  LOGISTICS_CONFIG,
 ] as const;
 
 /** One provider per slice, built from the validated config (the core module provides them). */
