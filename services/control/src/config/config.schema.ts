@@ -190,7 +190,9 @@ const baseConfigSchema = z.strictObject({
     .strictObject({
       /** Time-scale factor for plant, warm-up and control timers (simulated driver only). */
       speed: z.number().positive().max(10_000).default(1),
-      scenario: z.enum(['normal', 'o2-leak', 'o2-drop', 'fast-drain']).default('normal'),
+      scenario: z
+        .enum(['normal', 'o2-leak', 'o2-drop', 'fast-drain', 'vacuum-loss', 'supply-low'])
+        .default('normal'),
       initialLevelPct: z.number().min(0).max(100).default(50),
       drainPctPerMin: z.number().min(0).max(100).default(0.5),
       fillPctPerMin: z.number().min(0).max(100).default(4),

@@ -20,10 +20,13 @@ const faultSchema = z.strictObject({
   fault: z.enum([...INPUT_FAULTS, ...CARD_FAULTS.filter((f) => f !== 'none')]),
 });
 const scenarioSchema = z.strictObject({
-  name: z.enum(['normal', 'o2-leak', 'o2-drop', 'fast-drain']),
+  name: z.enum(['normal', 'o2-leak', 'o2-drop', 'fast-drain', 'vacuum-loss', 'supply-low']),
   leakPctPerMin: z.number().min(0).max(25).optional(),
   dropToPct: z.number().min(0).max(25).optional(),
   sensor: z.union([z.literal(1), z.literal(2)]).optional(),
+  boiloffFactor: z.number().min(1).max(20).optional(),
+  rampH: z.number().min(0).max(1000).optional(),
+  supplyFactor: z.number().min(0).max(1).optional(),
 });
 const plantSchema = z.strictObject({
   levelPct: z.number().min(0).max(100).optional(),

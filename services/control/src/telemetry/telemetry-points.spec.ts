@@ -1,4 +1,11 @@
-import { alarmLine, auditLine, channelLine, diagnosticsLine, valveLine } from './telemetry-points';
+import {
+  alarmLine,
+  auditLine,
+  channelLine,
+  diagnosticsLine,
+  fillLine,
+  valveLine,
+} from './telemetry-points';
 
 const T = 1_763_800_000_123;
 
@@ -85,5 +92,28 @@ describe('telemetry line protocol', () => {
     expect(
       diagnosticsLine('d', { cpuTempC: 45, supplyV: 24.1, pi5vV: null, i2cErrors: 2 }, T),
     ).toBe(`diagnostics,device=d cpu_temp_c=45,i2c_errors=2i,supply_v=24.1 ${T}`);
+  });
+
+  it('writes a finished fill at its end; an open one writes nothing', () => {
+    const fill = {
+      start: '2026-11-29T10:00:00.000Z',
+      end: '2026-11-29T10:12:30.500Z',
+      durationS: 750.5,
+      levelFromPct: 19.5,
+      levelToPct: 80.25,
+      mode: 'manual' as const,
+      endedBy: 'timer' as const,
+      user: 'ali ce',
+    };
+    const end = Date.parse(fill.end);
+    expect(fillLine('d', fill)).toBe(
+      `fill,device=d,ended_by=timer,mode=manual duration_s=750.5,level_from_pct=19.5,` +
+        `level_to_pct=80.25,rise_pct=60.75,user="ali ce" ${end}`,
+    );
+    expect(fillLine('d', { ...fill, end: null, endedBy: null })).toBeNull();
+    const restart = { ...fill, durationS: null, levelToPct: null, endedBy: 'restart' as const };
+    expect(fillLine('d', restart)).toBe(
+      `fill,device=d,ended_by=restart,mode=manual level_from_pct=19.5,user="ali ce" ${end}`,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { Point } from '@influxdata/influxdb-client';
-import type { Alarm, AuditRecord, ChannelReading, ValveState } from '@cryopilot/protocol';
+import type {
+  Alarm,
+  AuditRecord,
+  ChannelReading,
+  FillRecord,
+  ValveState,
+} from '@cryopilot/protocol';
 
 /**
  * Line-protocol builders for the InfluxDB schema of docs/interfaces.md. Timestamps are the
@@ -76,6 +82,28 @@ export function auditLine(device: string, record: AuditRecord): string {
       .stringField('error', record.error ? `${record.error.code}: ${record.error.message}` : '')
       .timestamp(Date.parse(record.ts)),
   );
+}
+
+/**
+ * `fill` (an addition to the schema of interfaces.md), one point per finished fill at its end:
+ * tags device, mode, ended_by; fields duration_s, level_from_pct, level_to_pct (when known),
+ * rise_pct (to − from), user (manual fills).
+ */
+export function fillLine(device: string, fill: FillRecord): string | null {
+  if (fill.end === null || fill.endedBy === null) return null;
+  const point = new Point('fill')
+    .tag('device', device)
+    .tag('mode', fill.mode)
+    .tag('ended_by', fill.endedBy)
+    .timestamp(Date.parse(fill.end));
+  if (fill.durationS !== null) point.floatField('duration_s', fill.durationS);
+  if (fill.levelFromPct !== null) point.floatField('level_from_pct', fill.levelFromPct);
+  if (fill.levelToPct !== null) point.floatField('level_to_pct', fill.levelToPct);
+  if (fill.levelFromPct !== null && fill.levelToPct !== null) {
+    point.floatField('rise_pct', fill.levelToPct - fill.levelFromPct);
+  }
+  point.stringField('user', fill.user ?? '');
+  return line(point);
 }
 
 export interface DiagnosticsSample {

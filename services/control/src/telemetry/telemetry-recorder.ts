@@ -5,6 +5,7 @@ import {
   channelLine,
   DiagnosticsSample,
   diagnosticsLine,
+  fillLine,
   valveLine,
 } from './telemetry-points';
 
@@ -23,6 +24,7 @@ export interface TelemetryRecorderOptions {
  * - `valve` when its state changed (also by an operator command between samples) and every
  *   `valveRepeatMs`, so that a dashboard opened on any time range has a state to show;
  * - one `alarm` point per alarm transition;
+ * - one `fill` point per finished fill;
  * - `diagnostics` every `diagnosticsPeriodMs`.
  */
 export class TelemetryRecorder {
@@ -45,6 +47,10 @@ export class TelemetryRecorder {
     }
     for (const event of outcome.alarmEvents) {
       lines.push(alarmLine(device, event.alarm, Date.parse(event.ts)));
+    }
+    for (const event of outcome.fillEvents) {
+      const fill = event.event === 'ended' ? fillLine(device, event.fill) : null;
+      if (fill !== null) lines.push(fill);
     }
     if (t - this.lastDiagnosticsMs >= this.options.diagnosticsPeriodMs) {
       lines.push(diagnosticsLine(device, diagnostics(), t));

@@ -127,6 +127,30 @@ describe('PlantModel', () => {
       expect(plant.o2Pct(0)).toBe(20.9);
     });
 
+    it('vacuum-loss: boil-off grows to boiloffFactor × the drain over rampH, then stays', () => {
+      const plant = new PlantModel({ ...quiet, levelPct: 90, drainPctPerMin: 0.1 });
+      plant.setScenario('vacuum-loss', { boiloffFactor: 3, rampH: 1 });
+      plant.step(1, 0); // at the start: the normal drain
+      expect(90 - plant.levelPct).toBeCloseTo(0.1 / 60, 6);
+      plant.step(3600, 0); // the ramp
+      const before = plant.levelPct;
+      plant.step(60, 0); // after it: 3 × 0.1 %/min
+      expect(before - plant.levelPct).toBeCloseTo(0.3, 6);
+    });
+
+    it('supply-low: the valve fills at supplyFactor of its speed', () => {
+      const plant = new PlantModel({ ...quiet, levelPct: 20, drainPctPerMin: 0, fillPctPerMin: 4 });
+      plant.setScenario('supply-low', { supplyFactor: 0.25 });
+      plant.step(MINUTE_S, 1);
+      expect(plant.levelPct).toBeCloseTo(21, 9);
+      expect(() => plant.setScenario('supply-low', { supplyFactor: 2 })).toThrow(
+        /supplyFactor must be 0..1/,
+      );
+      expect(() => plant.setScenario('vacuum-loss', { supplyFactor: 0.5 })).toThrow(
+        /does not apply/,
+      );
+    });
+
     it('rejects unknown scenarios and options that do not fit', () => {
       const plant = new PlantModel();
       expect(() => plant.setScenario('flood' as 'normal')).toThrow(/unknown scenario/);

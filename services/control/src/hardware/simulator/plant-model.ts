@@ -58,13 +58,27 @@ export class PlantModel {
     if (!Number.isFinite(valveOpenFraction) || valveOpenFraction < 0 || valveOpenFraction > 1) {
       throw new RangeError(`valveOpenFraction must be 0..1, got ${valveOpenFraction}`);
     }
-    const drainFactor = this.scenarioState.name === 'fast-drain' ? FAST_DRAIN_FACTOR : 1;
     const ratePerMin =
-      this.params.fillPctPerMin * valveOpenFraction - this.params.drainPctPerMin * drainFactor;
+      this.params.fillPctPerMin * this.supplyFactor() * valveOpenFraction -
+      this.params.drainPctPerMin * this.drainFactor();
     this.level = clamp(this.level + (ratePerMin * dtS) / 60, 0, 100);
     this.scenarioElapsedS += dtS;
     // New noise only when time moves, so two reads at the same instant agree.
     if (dtS > 0) this.drawNoise();
+  }
+
+  /** Drain multiplier of the scenario: fast-drain at once, vacuum-loss growing over `rampH`. */
+  private drainFactor(): number {
+    const s = this.scenarioState;
+    if (s.name === 'fast-drain') return FAST_DRAIN_FACTOR;
+    if (s.name !== 'vacuum-loss') return 1;
+    const progress = s.rampH === 0 ? 1 : Math.min(1, this.scenarioElapsedS / (s.rampH * 3600));
+    return 1 + (s.boiloffFactor - 1) * progress;
+  }
+
+  /** Fill-speed multiplier: a supply dewar running low delivers less. */
+  private supplyFactor(): number {
+    return this.scenarioState.name === 'supply-low' ? this.scenarioState.supplyFactor : 1;
   }
 
   /** O2 at sensor `sensorIndex` (0 or 1), %vol, never below 0. */

@@ -1,5 +1,6 @@
 /** What happens in the simulated room; chosen at run time for demos and tests. */
-export type ScenarioName = 'normal' | 'o2-leak' | 'o2-drop' | 'fast-drain';
+export type ScenarioName =
+  'normal' | 'o2-leak' | 'o2-drop' | 'fast-drain' | 'vacuum-loss' | 'supply-low';
 
 /** Options of the scenarios; each applies to one scenario only. */
 export interface ScenarioParams {
@@ -9,6 +10,12 @@ export interface ScenarioParams {
   dropToPct?: number;
   /** o2-drop: which sensor sees the drop, 1 or 2. Default 1. */
   sensor?: 1 | 2;
+  /** vacuum-loss: boil-off grows to this many times the normal drain (1..20). Default 3. */
+  boiloffFactor?: number;
+  /** vacuum-loss: simulated hours over which it grows (0..1000). Default 2. */
+  rampH?: number;
+  /** supply-low: the fill speed is this fraction of normal (0..1). Default 0.35. */
+  supplyFactor?: number;
 }
 
 /** A scenario with every option resolved. */
@@ -17,9 +24,19 @@ export interface ActiveScenario {
   leakPctPerMin: number;
   dropToPct: number;
   sensor: 1 | 2;
+  boiloffFactor: number;
+  rampH: number;
+  supplyFactor: number;
 }
 
-const SCENARIO_NAMES: readonly ScenarioName[] = ['normal', 'o2-leak', 'o2-drop', 'fast-drain'];
+export const SCENARIO_NAMES: readonly ScenarioName[] = [
+  'normal',
+  'o2-leak',
+  'o2-drop',
+  'fast-drain',
+  'vacuum-loss',
+  'supply-low',
+];
 
 /** Which options each scenario accepts. */
 const OPTIONS_OF: Record<ScenarioName, readonly (keyof ScenarioParams)[]> = {
@@ -27,6 +44,17 @@ const OPTIONS_OF: Record<ScenarioName, readonly (keyof ScenarioParams)[]> = {
   'o2-leak': ['leakPctPerMin'],
   'o2-drop': ['dropToPct', 'sensor'],
   'fast-drain': [],
+  'vacuum-loss': ['boiloffFactor', 'rampH'],
+  'supply-low': ['supplyFactor'],
+};
+
+/** Accepted range of each numeric option (inclusive); `sensor` is 1 or 2. */
+const OPTION_RANGES: Record<Exclude<keyof ScenarioParams, 'sensor'>, readonly [number, number]> = {
+  leakPctPerMin: [0, 100],
+  dropToPct: [0, 100],
+  boiloffFactor: [1, 20],
+  rampH: [0, 1000],
+  supplyFactor: [0, 1],
 };
 
 /**
@@ -42,8 +70,11 @@ export function resolveScenario(name: ScenarioName, params: ScenarioParams = {})
     if (value === undefined) continue;
     if (!OPTIONS_OF[name].includes(field as keyof ScenarioParams)) {
       problems.push(`${field} does not apply to scenario ${name}`);
-    } else if (field === 'sensor' ? value !== 1 && value !== 2 : !isPercent(value)) {
-      problems.push(`${field} must be ${field === 'sensor' ? '1 or 2' : '0..100'}, got ${value}`);
+    } else if (field === 'sensor') {
+      if (value !== 1 && value !== 2) problems.push(`sensor must be 1 or 2, got ${value}`);
+    } else {
+      const [min, max] = OPTION_RANGES[field as keyof typeof OPTION_RANGES];
+      if (!inRange(value, min, max)) problems.push(`${field} must be ${min}..${max}, got ${value}`);
     }
   }
   if (problems.length > 0) throw new RangeError(`invalid scenario: ${problems.join('; ')}`);
@@ -52,9 +83,12 @@ export function resolveScenario(name: ScenarioName, params: ScenarioParams = {})
     leakPctPerMin: params.leakPctPerMin ?? 0.3,
     dropToPct: params.dropToPct ?? 17.0,
     sensor: params.sensor ?? 1,
+    boiloffFactor: params.boiloffFactor ?? 3,
+    rampH: params.rampH ?? 2,
+    supplyFactor: params.supplyFactor ?? 0.35,
   };
 }
 
-function isPercent(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 100;
+function inRange(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
 }

@@ -12,6 +12,7 @@ const outcome = {
   ],
   valve: { open: true, output: 100 },
   alarmEvents: [{ alarm: { id: 'level_sensor_fault' }, previousState: 'normal', ts: 'x' }],
+  fillEvents: [{ event: 'ended', fill: { start: 'x' }, ts: 'x' }],
 } as unknown as TickOutcome;
 
 describe('MQTT payloads', () => {
@@ -26,12 +27,17 @@ describe('MQTT payloads', () => {
     });
   });
 
-  it('gives one stream record per sample and per alarm transition', () => {
-    expect(streamRecordsOf(outcome).map((r) => r.kind)).toEqual(['telemetry', 'alarm-event']);
+  it('gives one stream record per sample, per alarm transition and per fill event', () => {
+    expect(streamRecordsOf(outcome).map((r) => r.kind)).toEqual([
+      'telemetry',
+      'alarm-event',
+      'fill-event',
+    ]);
   });
 
   it('reads back only records of its own shape', () => {
     expect(asStreamRecord({ kind: 'telemetry', body: { seq: 1 } })).not.toBeNull();
+    expect(asStreamRecord({ kind: 'fill-event', body: { event: 'ended' } })).not.toBeNull();
     expect(asStreamRecord({ kind: 'other', body: {} })).toBeNull();
     expect(asStreamRecord({ kind: 'telemetry' })).toBeNull();
     expect(asStreamRecord('x')).toBeNull();

@@ -1,14 +1,16 @@
-import type { AlarmEvent, MqttTelemetry } from '@cryopilot/protocol';
+import type { AlarmEvent, FillEvent, MqttTelemetry } from '@cryopilot/protocol';
 import type { TickOutcome } from '../../control/control-runtime';
 
 /**
- * A message of the two streams that must survive outages (`telemetry`, `alarms/events`):
+ * A message of the streams that must survive outages (`telemetry`, `alarms/events`,
+ * `fills/events`):
  * what the outbox stores and replays. It keeps the kind, not the topic, so a changed base
  * topic after a restart still routes buffered records correctly.
  */
 export type StreamRecord =
   | { readonly kind: 'telemetry'; readonly body: MqttTelemetry }
-  | { readonly kind: 'alarm-event'; readonly body: AlarmEvent };
+  | { readonly kind: 'alarm-event'; readonly body: AlarmEvent }
+  | { readonly kind: 'fill-event'; readonly body: FillEvent };
 
 /** `…/telemetry`: `{seq, ts, channels:{id:value}, quality:{id:q}, valve:{open,output}}`. */
 export function telemetryPayload(outcome: TickOutcome): MqttTelemetry {
@@ -27,11 +29,12 @@ export function telemetryPayload(outcome: TickOutcome): MqttTelemetry {
   };
 }
 
-/** The stream records of one sample: its telemetry, then its alarm transitions. */
+/** The stream records of one sample: its telemetry, its alarm transitions, its fill events. */
 export function streamRecordsOf(outcome: TickOutcome): StreamRecord[] {
   return [
     { kind: 'telemetry', body: telemetryPayload(outcome) },
     ...outcome.alarmEvents.map((body): StreamRecord => ({ kind: 'alarm-event', body })),
+    ...outcome.fillEvents.map((body): StreamRecord => ({ kind: 'fill-event', body })),
   ];
 }
 
@@ -40,7 +43,11 @@ export function asStreamRecord(value: unknown): StreamRecord | null {
   if (typeof value !== 'object' || value === null) return null;
   const record = value as { kind?: unknown; body?: unknown };
   if (typeof record.body !== 'object' || record.body === null) return null;
-  if (record.kind === 'telemetry' || record.kind === 'alarm-event') {
+  if (
+    record.kind === 'telemetry' ||
+    record.kind === 'alarm-event' ||
+    record.kind === 'fill-event'
+  ) {
     return value as StreamRecord;
   }
   return null;

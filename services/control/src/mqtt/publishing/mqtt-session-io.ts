@@ -15,7 +15,7 @@ export function streamSinkFor(
   return {
     send: (record, replayed) =>
       connection.publish(
-        record.kind === 'telemetry' ? topics.telemetry : topics.alarmEvents,
+        topics.streamTopic(record.kind),
         JSON.stringify(record.body),
         // MQTT 5 subscribers can tell a record replayed from the outbox from a live one.
         { ...QOS1, ...(replayed ? { userProperties: { replayed: 'true' } } : {}) },

@@ -9,6 +9,10 @@ describe('MqttTopics', () => {
     expect(sut.valveState).toBe('cryopilot/pi1/valve/state');
     expect(sut.alarmsState).toBe('cryopilot/pi1/alarms/state');
     expect(sut.alarmEvents).toBe('cryopilot/pi1/alarms/events');
+    expect(sut.fillEvents).toBe('cryopilot/pi1/fills/events');
+    expect(sut.streamTopic('fill-event')).toBe(sut.fillEvents);
+    expect(sut.streamTopic('alarm-event')).toBe(sut.alarmEvents);
+    expect(sut.streamTopic('telemetry')).toBe(sut.telemetry);
     expect(sut.telemetry).toBe('cryopilot/pi1/telemetry');
     expect(sut.commandFilter).toBe('cryopilot/pi1/cmd/+');
     expect(sut.commandResult).toBe('cryopilot/pi1/cmd/result');

@@ -4,7 +4,7 @@
  * Under the base topic `cryopilot/<deviceId>` (configurable):
  * - `status` (retained): `online` / `offline` (birth and last will);
  * - `channels/<id>/state`, `valve/state`, `alarms/state` (retained);
- * - `alarms/events`, `telemetry` (streams, not retained);
+ * - `alarms/events`, `fills/events`, `telemetry` (streams, not retained);
  * - `cmd/<name>` (subscribed) and `cmd/result`.
  * Home Assistant discovery lives under its own prefix (`homeassistant` by default).
  */
@@ -13,6 +13,7 @@ export class MqttTopics {
   readonly valveState: string;
   readonly alarmsState: string;
   readonly alarmEvents: string;
+  readonly fillEvents: string;
   readonly telemetry: string;
   readonly commandResult: string;
   /** Subscription filter for commands: one level, so `cmd/a/b` is never a command. */
@@ -28,10 +29,17 @@ export class MqttTopics {
     this.valveState = `${base}/valve/state`;
     this.alarmsState = `${base}/alarms/state`;
     this.alarmEvents = `${base}/alarms/events`;
+    this.fillEvents = `${base}/fills/events`;
     this.telemetry = `${base}/telemetry`;
     this.commandPrefix = `${base}/cmd/`;
     this.commandResult = `${this.commandPrefix}result`;
     this.commandFilter = `${this.commandPrefix}+`;
+  }
+
+  /** The topic of a stream record's kind (the outbox keeps kinds, not topics). */
+  streamTopic(kind: 'telemetry' | 'alarm-event' | 'fill-event'): string {
+    if (kind === 'telemetry') return this.telemetry;
+    return kind === 'alarm-event' ? this.alarmEvents : this.fillEvents;
   }
 
   channelState(channelId: string): string {
