@@ -75,7 +75,8 @@ export const consumptionSchema = z.strictObject({
     fillsCounted: z.number().int(),
     /** Level used for the forecasts (last good reading), null when unknown. */
     levelPct: z.number().nullable(),
-    /** Recent rate against its own longer baseline (boil-off warning), %/h each. */
+    /** The boil-off warning's figures: the recent rate and its longer baseline, %/h. */
+    recentPctPerH: z.number().nullable(),
     baselinePctPerH: z.number().nullable(),
     /** Usual and latest fill speed, %/min (supply warning). */
     usualFillPctPerMin: z.number().nullable(),

@@ -87,6 +87,7 @@ describe('consumptionFigures', () => {
   const base = {
     fills: { perDay: 2, hours: 48, counted: 4 },
     fillStartPct: 20,
+    recentPctPerH: null,
     baselinePctPerH: null,
     usualFillPctPerMin: null,
     lastFillPctPerMin: null,

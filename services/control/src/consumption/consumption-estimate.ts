@@ -74,6 +74,7 @@ export interface ForecastInputs {
   readonly levelPct: number | null;
   readonly fillStartPct: number;
   readonly dewarCapacityL?: number;
+  readonly recentPctPerH: number | null;
   readonly baselinePctPerH: number | null;
   readonly usualFillPctPerMin: number | null;
   readonly lastFillPctPerMin: number | null;
@@ -106,6 +107,7 @@ export function consumptionFigures(i: ForecastInputs): Consumption {
       fillsHours: round(i.fills.hours, 2),
       fillsCounted: i.fills.counted,
       levelPct: i.levelPct === null ? null : round(i.levelPct, 2),
+      recentPctPerH: roundOrNull(i.recentPctPerH, 3),
       baselinePctPerH: roundOrNull(i.baselinePctPerH, 3),
       usualFillPctPerMin: roundOrNull(i.usualFillPctPerMin, 3),
       lastFillPctPerMin: roundOrNull(i.lastFillPctPerMin, 3),

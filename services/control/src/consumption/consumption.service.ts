@@ -100,6 +100,7 @@ export class ConsumptionService implements OnModuleInit, OnModuleDestroy {
       levelPct: this.lastLevel,
       fillStartPct: this.control.setpoints().fillStartPct,
       ...(s.dewarCapacityL !== undefined ? { dewarCapacityL: s.dewarCapacityL } : {}),
+      recentPctPerH: boiloff.recent,
       baselinePctPerH: boiloff.baseline,
       usualFillPctPerMin: this.supply.usual(this.entries),
       lastFillPctPerMin: lastFill ? fillSpeedPctPerMin(lastFill) : null,

@@ -214,6 +214,28 @@ describe('ControlRuntime re-evaluation between samples', () => {
     expect(jumped.valve.manualUntil).toBe(new Date(at(72.5).wall + 3_600_000).toISOString());
   });
 
+  it('events of a re-evaluation ride with the next sample (listeners hear every sample only)', () => {
+    const rt = runtime();
+    tickUntil(rt, 12);
+    rt.valveController.setMode('manual');
+    rt.valveController.requestManualOpen(60, at(12.5).mono, 'alice');
+    const opened = rt.reevaluate(at(12.5), true);
+    expect(opened.fillEvents).toMatchObject([{ event: 'started', fill: { user: 'alice' } }]);
+    const failed = rt.reevaluate(at(12.6), false);
+    expect(failed.alarmEvents.map((e) => e.alarm.id)).toEqual(['hardware_fault']);
+    expect(failed.fillEvents).toMatchObject([{ event: 'ended', fill: { endedBy: 'interlock' } }]);
+    const next = rt.tick(sample(20.9, 20.9, 50), at(13));
+    expect(next.fillEvents.map((e) => e.event)).toEqual(['started', 'ended']);
+    expect(next.alarmEvents.map((e) => [e.alarm.id, e.alarm.state])).toEqual([
+      ['hardware_fault', 'active-unacked'],
+      ['hardware_fault', 'cleared-unacked'],
+    ]);
+    // Carried once only.
+    const after = rt.tick(sample(20.9, 20.9, 50), at(14));
+    expect(after.fillEvents).toEqual([]);
+    expect(after.alarmEvents).toEqual([]);
+  });
+
   it('a re-evaluation without working hardware closes the valve at once', () => {
     const rt = runtime();
     tickUntil(rt, 12, sample(20.9, 20.9, 15));

@@ -72,6 +72,13 @@ export class ControlRuntime {
   /** Conditions of alarms raised outside the loop (reporting links), applied at each sample. */
   private readonly externalConditions: Record<string, boolean> = {};
   private valve: ValveState;
+  /**
+   * Events of re-evaluations between samples (a fill started by `valve.open`, `hardware_fault`
+   * after a failed valve write): the loop notifies its listeners once per sample, so they ride
+   * with the next sample's outcome instead of being lost.
+   */
+  private carriedAlarmEvents: AlarmEvent[] = [];
+  private carriedFillEvents: FillEvent[] = [];
 
   constructor(
     private readonly options: RuntimeOptions,
@@ -233,6 +240,10 @@ export class ControlRuntime {
       openedBy: decision.openedBy,
       levelPct: level.quality === 'good' ? level.value : null,
     });
+    if (!isSample) {
+      this.carriedAlarmEvents.push(...alarmEvents);
+      this.carriedFillEvents.push(...fillEvents);
+    }
     return {
       seq: this.seq,
       wallMs: now.wall,
@@ -241,9 +252,17 @@ export class ControlRuntime {
       decision,
       valve: this.valve,
       valveChanged,
-      alarmEvents,
-      fillEvents,
+      alarmEvents: isSample ? this.takeCarried(this.carriedAlarmEvents, alarmEvents) : alarmEvents,
+      fillEvents: isSample ? this.takeCarried(this.carriedFillEvents, fillEvents) : fillEvents,
     };
+  }
+
+  /** The events carried since the last sample, then this sample's; empties the carry. */
+  private takeCarried<E>(carried: E[], current: readonly E[]): readonly E[] {
+    if (carried.length === 0) return current;
+    const all = [...carried, ...current];
+    carried.length = 0;
+    return all;
   }
 
   private updateValveState(decision: ValveDecision, now: Instant): boolean {
