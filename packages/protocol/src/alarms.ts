@@ -41,6 +41,7 @@ export const ALARM_IDS = [
   'disk_space_low',
   'boiloff_high',
   'supply_slow',
+  'o2_maintenance_due',
 ] as const;
 export const alarmIdSchema = z.string().regex(/^[a-z][a-z0-9_]{0,47}$/, 'invalid alarm id');
 export type AlarmId = string;

@@ -26,6 +26,8 @@ export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);
 export type CommandErrorCode = z.infer<typeof commandErrorCodeSchema>;
 
 const comment = z.string().trim().max(500);
+const channelIdArg = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'invalid sensor id');
+const o2Pct = z.number().finite().min(0).max(100);
 
 /** Argument schemas, one per command. Unknown keys are rejected. */
 export const commandArgsSchemas = {
@@ -65,6 +67,35 @@ export const commandArgsSchemas = {
     comment: comment.min(1, 'a reason is required to shelve'),
   }),
   'alarm.reset': z.strictObject({ alarmId: alarmIdSchema }),
+  /** Declares an O2 sensor under test: its reading is set aside, fills are inhibited. */
+  'sensor.test.start': z.strictObject({
+    sensorId: channelIdArg,
+    minutes: z.number().int().min(1).max(60).optional(),
+  }),
+  /** Ends the test, returns the sensor to service and records the bump test. */
+  'sensor.test.end': z.strictObject({
+    sensorId: channelIdArg,
+    referenceGasPct: o2Pct,
+    /** Omitted: passed when the lowest reading came within the tolerance of the test gas. */
+    passed: z.boolean().optional(),
+    comment: comment.optional(),
+  }),
+  /** Records a two-point calibration done with the transmitter's own procedure. */
+  'sensor.calibration': z.strictObject({
+    sensorId: channelIdArg,
+    referenceGasPct: o2Pct,
+    readingBeforePct: o2Pct,
+    readingAfterPct: o2Pct,
+    passed: z.boolean(),
+    comment: comment.optional(),
+  }),
+  /** A new cell: its installation date and expected life. */
+  'sensor.install': z.strictObject({
+    sensorId: channelIdArg,
+    installedOn: z.iso.date(),
+    expectedLifeMonths: z.number().int().min(1).max(240),
+    comment: comment.optional(),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commandArgsSchemas;
@@ -81,6 +112,10 @@ export const COMMAND_ROLES: Record<CommandName, Role> = {
   'alarm.ack': 'operator',
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',
+  'sensor.test.start': 'operator',
+  'sensor.test.end': 'operator',
+  'sensor.calibration': 'operator',
+  'sensor.install': 'admin',
 };
 
 /** The commands a role may send, for the page (which then needs no role rules of its own). */

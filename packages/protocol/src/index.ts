@@ -8,3 +8,4 @@ export * from './state';
 export * from './messages';
 export * from './backoff';
 export * from './fills';
+export * from './maintenance';

@@ -3,6 +3,7 @@ import { alarmSchema } from './alarms';
 import { channelReadingSchema, qualitySchema } from './channels';
 import { commandSourceSchema, isoTimestamp, roleSchema } from './common';
 import { commandErrorSchema } from './commands';
+import { sensorTestSchema } from './maintenance';
 import { setpointsSchema } from './setpoints';
 import { modeSchema, valveStateSchema } from './valve';
 
@@ -32,6 +33,8 @@ export const stateSnapshotSchema = z.strictObject({
   alarms: z.array(alarmSchema),
   setpoints: setpointsSchema,
   links: linksSchema,
+  /** O2 sensors under a declared bump test or calibration (their readings not used). */
+  sensorTests: z.array(sensorTestSchema).optional(),
 });
 export type StateSnapshot = z.infer<typeof stateSnapshotSchema>;
 

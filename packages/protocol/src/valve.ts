@@ -16,6 +16,7 @@ export const INTERLOCKS = [
   'level_high_high',
   'o2_low_low',
   'o2_unavailable',
+  'o2_under_test',
   'fill_timeout',
 ] as const;
 export const interlockSchema = z.enum(INTERLOCKS);

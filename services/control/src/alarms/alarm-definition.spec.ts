@@ -24,6 +24,7 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
         'disk_space_low',
         'boiloff_high',
         'supply_slow',
+        'o2_maintenance_due',
       ].sort(),
     );
   });
@@ -57,12 +58,13 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
     expect(byId()).toMatchObject({
       boiloff_high: { severity: 'info', latching: false, onDelayS: 60, offDelayS: 600 },
       supply_slow: { severity: 'info', latching: false, onDelayS: 0, offDelayS: 600 },
+      o2_maintenance_due: { severity: 'info', latching: false, onDelayS: 0, offDelayS: 0 },
     });
   });
 
   it('every other alarm has no on- or off-delay, and says what it means', () => {
     for (const d of defaultAlarmDefinitions(10)) {
-      if (['boiloff_high', 'supply_slow'].includes(d.id)) continue;
+      if (['boiloff_high', 'supply_slow', 'o2_maintenance_due'].includes(d.id)) continue;
       expect(d.offDelayS).toBe(0);
       if (!['o2_low', 'o2_high', 'supply_voltage'].includes(d.id)) expect(d.onDelayS).toBe(0);
     }

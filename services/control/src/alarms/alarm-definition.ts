@@ -69,5 +69,6 @@ export function defaultAlarmDefinitions(o2AlarmOnDelayS: number): AlarmDefinitio
       onDelayS: 0,
       offDelayS: 600,
     }),
+    def('o2_maintenance_due', 'info', 'O2 sensor maintenance due: bump test, calibration or cell'),
   ];
 }

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/config.schema';
 import { ConsumptionModule } from '../consumption/consumption.module';
 import { ControlModule } from '../control/control.module';
 import { FillsModule } from '../fills/fills.module';
+import { MaintenanceApiModule } from '../maintenance/maintenance-api.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { HardwareModule } from '../hardware/hardware.module';
 import { HealthModule } from '../health/health.module';
@@ -45,6 +46,7 @@ export class AppModule {
         TrendModule,
         FillsModule,
         ConsumptionModule,
+        MaintenanceApiModule,
         HealthModule,
         HttpModule,
         GatewayModule,

@@ -10,6 +10,8 @@ import type { AlarmActionResult } from '../alarms/alarm-book';
 import { SetpointStore } from '../config/setpoint-store';
 import type { ControlRequestResult } from '../control/control.types';
 import { ControlRequests } from '../control/control.facades';
+import { SensorMaintenance } from '../maintenance/sensor-maintenance';
+import { isDiskFull } from '../persistence/fs-errors';
 import type { CommandContext, HandlerOutcome } from './command-context';
 
 type Handler<N extends CommandName> = (
@@ -24,6 +26,7 @@ export class CommandHandlers {
   constructor(
     private readonly control: ControlRequests,
     private readonly setpoints: SetpointStore,
+    private readonly maintenance: SensorMaintenance,
   ) {}
 
   readonly table: HandlerTable = {
@@ -40,6 +43,26 @@ export class CommandHandlers {
       alarmResult(await this.control.shelveAlarm(alarmId, minutes, ctx.user, comment)),
     'alarm.reset': async ({ alarmId }, ctx) =>
       alarmResult(await this.control.resetAlarm(alarmId, ctx.user)),
+    'sensor.test.start': async ({ sensorId, minutes }, ctx) =>
+      this.valveResult(
+        await this.control.startSensorTest(
+          sensorId,
+          minutes ?? this.maintenance.testDefaultMinutes,
+          ctx.user,
+        ),
+      ),
+    'sensor.test.end': async (args, ctx) => {
+      // The sensor is back in service first; the record follows (and may fail on its own).
+      const ended = await this.control.endSensorTest(args.sensorId);
+      if (!ended.ok) return ended;
+      return recorded(
+        () => this.maintenance.recordBumpTest(ended.test, args, ctx.user),
+        `${ended.message}, but the bump test could not be saved`,
+      );
+    },
+    'sensor.calibration': (args, ctx) =>
+      recorded(() => this.maintenance.recordCalibration(args, ctx.user)),
+    'sensor.install': (args, ctx) => recorded(() => this.maintenance.recordInstall(args, ctx.user)),
   };
 
   /**
@@ -86,4 +109,23 @@ export class CommandHandlers {
 
 function alarmResult(r: AlarmActionResult): HandlerOutcome {
   return r.ok ? { ok: true, result: { alarm: r.alarm } } : r;
+}
+
+/** A maintenance record saved: its result; not saved: why (a full disk, an unknown sensor). */
+async function recorded(
+  save: () => Promise<unknown>,
+  failurePrefix = 'not saved',
+): Promise<HandlerOutcome> {
+  try {
+    return { ok: true, result: { record: await save() } };
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return { ok: false, code: 'invalid_args', message: error.message };
+    }
+    return {
+      ok: false,
+      code: isDiskFull(error) ? 'storage_full' : 'refused',
+      message: `${failurePrefix}: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
 }

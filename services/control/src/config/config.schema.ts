@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { mqttConfigSchema, telemetryConfigSchema } from './link-config.schema';
 import { logisticsConfigSchema } from './logistics-config.schema';
+import { maintenanceConfigSchema } from './maintenance-config.schema';
 
 const hatChannel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
   error: 'must be 1, 2, 3 or 4',
@@ -201,6 +202,7 @@ const baseConfigSchema = z.strictObject({
   mqtt: mqttConfigSchema,
   telemetry: telemetryConfigSchema,
   logistics: logisticsConfigSchema,
+  maintenance: maintenanceConfigSchema,
   trend: z
     .strictObject({
       /** How much history `/api/trend` and the UI can show (minutes). */

@@ -80,6 +80,14 @@ export const LOGISTICS_CONFIG = slice('LogisticsConfig', [
 ]);
 export type LogisticsConfig = SliceOf<typeof LOGISTICS_CONFIG>;
 
+/** O2 sensor maintenance records and due dates. */
+export const MAINTENANCE_CONFIG = slice('MaintenanceConfig', [
+  'dataDir',
+  'channels',
+  'maintenance',
+]);
+export type MaintenanceConfig = SliceOf<typeof MAINTENANCE_CONFIG>;
+
 const SLICES = [
   STORAGE_CONFIG,
   SETPOINTS_CONFIG,
@@ -90,6 +98,7 @@ const SLICES = [
   WEB_CONFIG,
   HEALTH_CONFIG,
   LOGISTICS_CONFIG,
+  MAINTENANCE_CONFIG,
 ] as const;
 
 /** One provider per slice, built from the validated config (the core module provides them). */

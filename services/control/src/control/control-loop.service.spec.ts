@@ -1,3 +1,4 @@
+import type { BusLifecycle } from '../hardware/hardware.module';
 import { Logger } from '@nestjs/common';
 import { DEFAULT_SETPOINTS } from '@cryopilot/protocol';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -131,6 +132,8 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
       valve as unknown as ValveOutput,
       new SetpointStore(appConfig),
       links,
+      // The card is a fake: there is no bus to wait for.
+      { ready: () => Promise.resolve() } as unknown as BusLifecycle,
     );
     started.push(svc);
     return { svc, card, writes, links, clock };

@@ -1,3 +1,4 @@
+import { BusLifecycle } from '../hardware/hardware.module';
 import {
   BeforeApplicationShutdown,
   Inject,
@@ -16,7 +17,7 @@ import { LinkRegistry } from '../links/link-registry';
 import { ControlLoop, LoopHealth } from './control-loop';
 import { ControlLifecycle } from './control-lifecycle';
 import { ControlRequests, ControlView, SetpointChangeOutcome } from './control.facades';
-import type { ControlRequestResult } from './control.types';
+import type { ControlRequestResult, SensorTestEndResult } from './control.types';
 import type { ControlRuntime, TickOutcome } from './control-runtime';
 import { createControlLoop } from './create-control-loop';
 import { ControlStateFile } from './control-state-file';
@@ -46,6 +47,7 @@ export class ControlLoopService
     private readonly valveOutput: ValveOutput,
     private readonly setpointStore: SetpointStore,
     private readonly links: LinkRegistry,
+    private readonly bus: BusLifecycle,
   ) {
     this.stateFile = new ControlStateFile(config.dataDir, this.logger);
   }
@@ -95,6 +97,14 @@ export class ControlLoopService
     return this.loop.openValve(durationS, user);
   }
 
+  startSensorTest(sensorId: string, minutes: number, user: string): Promise<ControlRequestResult> {
+    return this.loop.startSensorTest(sensorId, minutes, user);
+  }
+
+  endSensorTest(sensorId: string): Promise<SensorTestEndResult> {
+    return this.loop.endSensorTest(sensorId);
+  }
+
   closeValve(): Promise<ControlRequestResult> {
     return this.loop.closeValve();
   }
@@ -122,6 +132,8 @@ export class ControlLoopService
   // Lifecycle.
 
   async onModuleInit(): Promise<void> {
+    // The loop's start-up touches the card: the bus must be open, whatever the module order.
+    await this.bus.ready();
     const setpoints = await this.setpointStore.load();
     const restored = await this.stateFile.load();
     if (restored.mode !== 'auto') this.logger.warn(`mode restored: ${restored.mode}`);
@@ -187,6 +199,7 @@ export class ControlLoopService
       alarms: runtime.alarms.listNotNormal(),
       setpoints: runtime.currentSetpoints,
       links: this.links.snapshot(),
+      sensorTests: runtime.sensorTests.list(),
     };
   }
 

@@ -6,7 +6,7 @@ import type { MegaindDiagnostics, MegaindFirmware } from '../hardware/megaind/me
 import { VALVE_SAFE_OUTPUT_PCT, type ValveOutput } from '../hardware/valve-output';
 import { SerialQueue } from '../persistence/serial-queue';
 import type { SetpointChangeOutcome } from './control.facades';
-import type { ControlRequestResult } from './control.types';
+import type { ControlRequestResult, SensorTestEndResult } from './control.types';
 import {
   ControlRuntime,
   InputSample,
@@ -254,8 +254,33 @@ export class ControlLoop {
     });
   }
 
+  /**
+   * Declares an O2 sensor under test: its reading is set aside and fills are inhibited from
+   * this request on (the valve is re-evaluated and written at once).
+   */
+  startSensorTest(sensorId: string, minutes: number, user: string): Promise<ControlRequestResult> {
+    return this.whileAccepting(async () => {
+      const result = this.runtime.startSensorTest(sensorId, minutes, user, this.clock.now());
+      return result.ok ? this.writeAfterRequest(result) : result;
+    });
+  }
+
+  /** Ends a declared test: the sensor is back in service from this request on. */
+  endSensorTest(sensorId: string): Promise<SensorTestEndResult> {
+    return this.whileAccepting(async () => {
+      const test = this.runtime.endSensorTest(sensorId);
+      if (!test) {
+        return { ok: false, code: 'refused', message: `${sensorId} is not under test` } as const;
+      }
+      // The test is over whatever the valve write does (a failure is a hardware fault, safe).
+      const written = await this.writeAfterRequest({ ok: true, message: 'back in service' });
+      const message = written.ok ? `${sensorId} back in service` : written.message;
+      return { ok: true, message, test } as const;
+    });
+  }
+
   /** Runs `task` in the loop's queue, or refuses when the loop is not running. */
-  private whileAccepting<R extends ControlRequestResult | AlarmActionResult>(
+  private whileAccepting<R extends ControlRequestResult | AlarmActionResult | SensorTestEndResult>(
     task: () => Promise<R>,
   ): Promise<R | typeof STOPPED> {
     return this.serial.run(async () => (this.accepting ? task() : STOPPED));

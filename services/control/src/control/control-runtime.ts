@@ -4,6 +4,7 @@ import {
   FillEvent,
   isUsableQuality,
   Mode,
+  SensorTest,
   Setpoints,
   ValveState,
 } from '@cryopilot/protocol';
@@ -14,6 +15,7 @@ import { defaultAlarmDefinitions } from '../alarms/alarm-definition';
 import { FillTracker } from '../fills/fill-tracker';
 import { ChannelSignal, ChannelSignalConfig } from '../signals/channel-signal';
 import { LATCHING_TRIPS, ValveDecision } from './control.types';
+import { SensorTestEnd, SensorTests } from './sensor-tests';
 import { ValveController } from './valve-controller';
 
 export interface RuntimeChannel extends ChannelSignalConfig {
@@ -53,6 +55,8 @@ export interface TickOutcome {
   readonly alarmEvents: readonly AlarmEvent[];
   /** A fill that started or ended at this step (the valve opened or closed). */
   readonly fillEvents: readonly FillEvent[];
+  /** O2 sensor tests that ended by themselves at this sample (time up, room unguarded). */
+  readonly sensorTestsEnded: readonly { test: SensorTest; reason: SensorTestEnd }[];
 }
 
 /**
@@ -64,6 +68,8 @@ export class ControlRuntime {
   readonly valveController: ValveController;
   /** Fills as the valve makes them; the fill history persists and serves them. */
   readonly fills = new FillTracker();
+  /** Declared O2 sensor tests: their readings set aside, fills inhibited. */
+  readonly sensorTests: SensorTests;
   private readonly signals: ChannelSignal[];
   private setpoints: Setpoints;
   private supplyV: number | null = null;
@@ -86,6 +92,9 @@ export class ControlRuntime {
   ) {
     this.setpoints = options.setpoints;
     this.signals = options.channels.map((c) => new ChannelSignal(c, start.mono));
+    this.sensorTests = new SensorTests(
+      options.channels.filter((c) => c.role === 'o2').map((c) => c.id),
+    );
     this.valveController = new ValveController(options.setpoints, options.startupGoodSamples);
     this.alarms = new AlarmBook(defaultAlarmDefinitions(options.setpoints.o2AlarmOnDelayS), start);
     const ts = new Date(start.wall).toISOString();
@@ -166,10 +175,12 @@ export class ControlRuntime {
     return this.alarms.reset(id, user, now);
   }
 
+  /** A sensor under test reads its test gas: no evidence that the air is back. */
   private o2Measured(): boolean {
     return this.lastReadings.some(
       (reading, i) =>
         this.options.channels[i].role === 'o2' &&
+        !this.sensorTests.isUnderTest(reading.id) &&
         isUsableQuality(reading.quality) &&
         reading.value !== null,
     );
@@ -192,7 +203,18 @@ export class ControlRuntime {
         : signal.markReadFailed(ts),
     );
     this.lastReadings = channels;
-    return this.decide(channels, sample.ok && outputOk, now, true);
+    const sensorTestsEnded = this.sensorTests.update(channels, now);
+    return { ...this.decide(channels, sample.ok && outputOk, now, true), sensorTestsEnded };
+  }
+
+  /** Declares an O2 sensor under test (see `SensorTests` for the rules). */
+  startSensorTest(sensorId: string, minutes: number, by: string, now: Instant) {
+    return this.sensorTests.start(sensorId, minutes, by, now, this.lastReadings);
+  }
+
+  /** Ends a declared test: the sensor is back in service at the next evaluation. */
+  endSensorTest(sensorId: string): SensorTest | null {
+    return this.sensorTests.end(sensorId);
   }
 
   /**
@@ -211,7 +233,10 @@ export class ControlRuntime {
   ): TickOutcome {
     if (isSample) this.seq += 1;
     const level = channels[this.indexOfRole('level')];
-    const o2 = channels.filter((_, i) => this.options.channels[i].role === 'o2');
+    // A sensor under a declared test reads test gas: not the room's air.
+    const o2 = channels.filter(
+      (c, i) => this.options.channels[i].role === 'o2' && !this.sensorTests.isUnderTest(c.id),
+    );
     const decision = this.valveController.step(
       {
         mono: now.mono,
@@ -219,6 +244,7 @@ export class ControlRuntime {
         o2,
         hardwareOk,
         tripsLatched: LATCHING_TRIPS.filter((id) => this.alarms.isRaisedOrLatched(id)),
+        o2UnderTest: this.sensorTests.any,
       },
       isSample,
     );
@@ -254,6 +280,7 @@ export class ControlRuntime {
       valveChanged,
       alarmEvents: isSample ? this.takeCarried(this.carriedAlarmEvents, alarmEvents) : alarmEvents,
       fillEvents: isSample ? this.takeCarried(this.carriedFillEvents, fillEvents) : fillEvents,
+      sensorTestsEnded: [],
     };
   }
 

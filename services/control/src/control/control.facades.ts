@@ -2,7 +2,7 @@ import type { Alarm, Mode, Setpoints, StateSnapshot, ValveState } from '@cryopil
 import type { AlarmActionResult } from '../alarms/alarm-book';
 import type { LoopHealth } from './control-loop';
 import type { TickOutcome } from './control-runtime';
-import type { ControlRequestResult } from './control.types';
+import type { ControlRequestResult, SensorTestEndResult } from './control.types';
 
 /**
  * What the transports and reporting links (HTTP, WebSocket, MQTT, telemetry, trend, health)
@@ -62,6 +62,13 @@ export abstract class ControlRequests {
     comment: string,
   ): Promise<AlarmActionResult>;
   abstract resetAlarm(id: string, user: string): Promise<AlarmActionResult>;
+  /** O2 sensor tests (`sensor.test.start` / `sensor.test.end`). */
+  abstract startSensorTest(
+    sensorId: string,
+    minutes: number,
+    user: string,
+  ): Promise<ControlRequestResult>;
+  abstract endSensorTest(sensorId: string): Promise<SensorTestEndResult>;
   /** The valve after a request, for its result. */
   abstract valveState(): ValveState;
 }

@@ -1,4 +1,4 @@
-import type { FillEndCause, Interlock, Quality } from '@cryopilot/protocol';
+import type { FillEndCause, Interlock, Quality, SensorTest } from '@cryopilot/protocol';
 
 /** What control needs of a channel reading. */
 export interface SignalInput {
@@ -19,6 +19,8 @@ export interface ControlInputs {
    * until a person resets it, after its condition has cleared). Each keeps its interlock.
    */
   readonly tripsLatched: readonly LatchingTrip[];
+  /** An O2 sensor is under a declared test (its reading is not in `o2`): no fill. */
+  readonly o2UnderTest?: boolean;
 }
 
 /** Trips that latch: their interlock holds until an operator resets the alarm of the same id. */
@@ -49,3 +51,8 @@ export type ControlRequestResult =
       readonly code: 'refused' | 'invalid_args' | 'hardware_error' | 'storage_full';
       readonly message: string;
     };
+
+/** Outcome of ending a declared O2 sensor test: the test with its readings. */
+export type SensorTestEndResult =
+  | { readonly ok: true; readonly message: string; readonly test: SensorTest }
+  | Exclude<ControlRequestResult, { ok: true }>;

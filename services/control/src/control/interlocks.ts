@@ -19,6 +19,8 @@ export function activeInterlocks(
   if (o2Tripped || inputs.tripsLatched.includes('o2_low_low')) interlocks.push('o2_low_low');
   // No fill without at least one trustworthy O2 reading (docs/safety.md, sensor fault).
   if (usableO2.length === 0) interlocks.push('o2_unavailable');
+  // A sensor under test is one guard less, and its test gas is in the room: no fill.
+  if (inputs.o2UnderTest) interlocks.push('o2_under_test');
   // The level must be `good` (not merely uncertain) to fill: a wrong level overfills or runs dry.
   if (inputs.level.quality !== 'good' || inputs.level.value === null) {
     interlocks.push('level_sensor_fault');

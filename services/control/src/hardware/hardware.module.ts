@@ -34,16 +34,30 @@ export function createSimulatedCard(config: HardwareConfig, clock: Clock): Simul
   return card;
 }
 
-/** Opens the bus at start-up and closes it last at shutdown: one owner of the bus. */
+/**
+ * Opens the bus at start-up and closes it last at shutdown: one owner of the bus.
+ *
+ * The control loop awaits `ready()` before its first bus access: Nest orders modules' init
+ * hooks by their depth in the import graph, so a new import elsewhere (a feature module that
+ * imports the control module) could otherwise run the loop's start-up before the bus is open.
+ */
 @Injectable()
 export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(BusLifecycle.name);
+  private opening: Promise<void> | null = null;
 
   constructor(private readonly bus: I2cBus) {}
 
-  async onModuleInit(): Promise<void> {
-    await this.bus.open();
-    this.logger.log(`I2C bus open (${this.bus.constructor.name})`);
+  onModuleInit(): Promise<void> {
+    return this.ready();
+  }
+
+  /** Opens the bus once; every caller waits for the same opening. */
+  ready(): Promise<void> {
+    this.opening ??= this.bus.open().then(() => {
+      this.logger.log(`I2C bus open (${this.bus.constructor.name})`);
+    });
+    return this.opening;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -78,6 +92,6 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     BusLifecycle,
   ],
-  exports: [I2cBus, MegaindCard, ValveOutput],
+  exports: [I2cBus, MegaindCard, ValveOutput, BusLifecycle],
 })
 export class HardwareModule {}

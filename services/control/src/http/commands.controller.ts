@@ -26,6 +26,11 @@ const STATUS: Record<CommandErrorCode, number> = {
 export class CommandsController {
   constructor(private readonly bus: CommandBus) {}
 
+  /** The HTTP status of a refused command (also for the API's command shorthands). */
+  static statusOf(code: CommandErrorCode): number {
+    return STATUS[code];
+  }
+
   @Post()
   @HttpCode(200)
   async execute(

@@ -49,6 +49,7 @@ function tick(seq: number, v: ValveState, withAlarm = false): TickOutcome {
     valve: v,
     valveChanged: false,
     fillEvents: [],
+    sensorTestsEnded: [],
     alarmEvents: withAlarm
       ? [{ alarm, previousState: 'normal', ts: new Date(wallMs).toISOString() }]
       : [],

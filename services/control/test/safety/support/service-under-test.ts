@@ -1,9 +1,17 @@
-import type { CommandResult, CommandSource, Role } from '@cryopilot/protocol';
+import type {
+  CommandArgs,
+  CommandResult,
+  CommandSource,
+  MaintenanceRecord,
+  Role,
+  SensorTest,
+} from '@cryopilot/protocol';
 import { AuditLog } from '../../../src/audit/audit-log';
 import { CommandBus } from '../../../src/commands/command-bus';
 import { CommandHandlers } from '../../../src/commands/command-handlers';
 import type { ControlRequests } from '../../../src/control/control.facades';
 import type { TickOutcome } from '../../../src/control/control-runtime';
+import { SensorMaintenance } from '../../../src/maintenance/sensor-maintenance';
 import { createRig, Rig } from '../../support/closed-loop-rig';
 import { JudgedSample, SafetyJudge } from './safety-judge';
 
@@ -353,6 +361,12 @@ export class ServiceUnderTest {
     if (!condition) throw new InvariantViolation(message);
   }
 
+  /**
+   * Maintenance records in memory: the hazard tests look at what a declared test does to
+   * control; the records and their file have their own tests (src/maintenance).
+   */
+  readonly maintenanceRecords = new InMemorySensorMaintenance();
+
   /** The bus and handlers of the current service instance (a restart builds new ones). */
   private async attachCommandBus(): Promise<void> {
     await this.audit?.close();
@@ -368,8 +382,61 @@ export class ServiceUnderTest {
       ackAlarm: (id, user, comment) => rig.loop.ackAlarm(id, user, comment),
       shelveAlarm: (id, minutes, user, comment) => rig.loop.shelveAlarm(id, minutes, user, comment),
       resetAlarm: (id, user) => rig.loop.resetAlarm(id, user),
+      startSensorTest: (id, minutes, user) => rig.loop.startSensorTest(id, minutes, user),
+      endSensorTest: (id) => rig.loop.endSensorTest(id),
       valveState: () => rig.runtime.valveState,
     };
-    this.bus = new CommandBus(new CommandHandlers(control, rig.setpoints), this.audit, rig.clock);
+    this.bus = new CommandBus(
+      new CommandHandlers(control, rig.setpoints, this.maintenanceRecords),
+      this.audit,
+      rig.clock,
+    );
+  }
+}
+
+/** `SensorMaintenance` without a file, for the rig. */
+class InMemorySensorMaintenance extends SensorMaintenance {
+  readonly testDefaultMinutes = 15;
+  readonly records: MaintenanceRecord[] = [];
+
+  recordBumpTest(test: SensorTest, args: CommandArgs<'sensor.test.end'>, user: string) {
+    return this.push({
+      kind: 'bump',
+      ts: new Date().toISOString(),
+      by: user,
+      referenceGasPct: args.referenceGasPct,
+      readingBeforePct: test.readingAtStartPct,
+      readingAfterPct: test.lowestPct,
+      passed: args.passed ?? null,
+    });
+  }
+
+  recordCalibration(args: CommandArgs<'sensor.calibration'>, user: string) {
+    return this.push({
+      kind: 'calibration',
+      ts: new Date().toISOString(),
+      by: user,
+      referenceGasPct: args.referenceGasPct,
+      readingBeforePct: args.readingBeforePct,
+      readingAfterPct: args.readingAfterPct,
+      passed: args.passed,
+    });
+  }
+
+  recordInstall(_args: CommandArgs<'sensor.install'>, user: string) {
+    return this.push({
+      kind: 'install',
+      ts: new Date().toISOString(),
+      by: user,
+      referenceGasPct: null,
+      readingBeforePct: null,
+      readingAfterPct: null,
+      passed: null,
+    });
+  }
+
+  private push(record: MaintenanceRecord): Promise<MaintenanceRecord> {
+    this.records.push(record);
+    return Promise.resolve(record);
   }
 }
