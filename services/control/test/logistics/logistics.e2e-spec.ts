@@ -7,25 +7,13 @@
 import type { Alarm, Consumption, FillRecord, StateSnapshot } from '@cryopilot/protocol';
 import { consumptionSchema, fillsResponseSchema } from '@cryopilot/protocol';
 import type TestAgent from 'supertest/lib/agent';
-import { startTestApp, TestApp } from '../support/test-app';
+import { eventually as eventuallyEvery, startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
 
-/**
- * Polls every 250 ms: the API allows a session 600 requests a minute, and these checks run
- * for up to a minute and a half.
- */
-async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** Every 250 ms: these checks run for up to a minute and a half (see `eventually`). */
+function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000) {
+  return eventuallyEvery(check, timeoutMs, 250);
 }
 
 async function fills(agent: TestAgent, limit = 50): Promise<FillRecord[]> {

@@ -71,16 +71,21 @@ export async function startTestApp(
   };
 }
 
-/** Polls `check` until it returns a truthy value (real time; the service runs on its own). */
+/**
+ * Polls `check` until it returns a truthy value (real time; the service runs on its own).
+ * A check that calls the API for long should poll every 250 ms or more: the API allows 600
+ * requests a minute from one address.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false>,
   timeoutMs = 10_000,
+  intervalMs = 50,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value;
     if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
