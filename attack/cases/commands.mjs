@@ -25,6 +25,10 @@ export const COMMAND_NAMES = /** @type {const} */ ([
   'alarm.ack',
   'alarm.shelve',
   'alarm.reset',
+  'sensor.test.start',
+  'sensor.test.end',
+  'sensor.calibration',
+  'sensor.install',
 ]);
 
 /** The least role of each command (docs/interfaces.md; `trips.set` like `setpoints.set`). */
@@ -37,6 +41,10 @@ export const COMMAND_ROLES = /** @type {const} */ ({
   'alarm.ack': 'operator',
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',
+  'sensor.test.start': 'operator',
+  'sensor.test.end': 'operator',
+  'sensor.calibration': 'operator',
+  'sensor.install': 'admin',
 });
 
 /**
@@ -54,6 +62,16 @@ export const BASE_ARGS = {
   'alarm.ack': { alarmId: 'o2_low' },
   'alarm.shelve': { alarmId: 'o2_low', minutes: 5, comment: 'attack run' },
   'alarm.reset': { alarmId: 'o2_low' },
+  'sensor.test.start': { sensorId: 'o2_1', minutes: 1 },
+  'sensor.test.end': { sensorId: 'o2_1', referenceGasPct: 18 },
+  'sensor.calibration': {
+    sensorId: 'o2_1',
+    referenceGasPct: 20.9,
+    readingBeforePct: 20.5,
+    readingAfterPct: 20.9,
+    passed: true,
+  },
+  'sensor.install': { sensorId: 'o2_1', installedOn: '2026-11-01', expectedLifeMonths: 24 },
 };
 
 /**
@@ -278,7 +296,11 @@ export function randomCommandCases(count, seed) {
         return 'unknown argument';
       }
       const key = r.pick(keys);
-      req.args[key] = wrongType(req.args[key]);
+      // Of another type than the valid value: a second such mutation of the same key must not
+      // bring the valid type back (0.5 for durationS, "0" for a comment).
+      const valid = BASE_ARGS[/** @type {keyof typeof BASE_ARGS} */ (req.name)];
+      const original = valid && Object.hasOwn(valid, key) ? valid[key] : req.args[key];
+      req.args[key] = wrongType(original);
       return `${key} of the wrong type`;
     },
     (req) => {

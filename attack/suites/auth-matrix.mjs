@@ -29,11 +29,22 @@ const NO_OP_ARGS = {
   'alarm.ack': { alarmId: 'no_such_alarm' },
   'alarm.shelve': { alarmId: 'no_such_alarm', minutes: 5, comment: 'attack auth matrix' },
   'alarm.reset': { alarmId: 'no_such_alarm' },
+  // A sensor that is not there: allowed or not, nothing changes.
+  'sensor.test.start': { sensorId: 'o2_9' },
+  'sensor.test.end': { sensorId: 'o2_9', referenceGasPct: 18 },
+  'sensor.calibration': {
+    sensorId: 'o2_9',
+    referenceGasPct: 20.9,
+    readingBeforePct: 20.5,
+    readingAfterPct: 20.9,
+    passed: true,
+  },
+  'sensor.install': { sensorId: 'o2_9', installedOn: '2026-11-01', expectedLifeMonths: 24 },
 };
 
 /**
- * Endpoints of docs/interfaces.md with the least role each needs (`none`: public), and the
- * four of the original interface card the service does not have (404 is then all it says).
+ * Endpoints of docs/interfaces.md with the least role each needs (`none`: public). A 404 is
+ * counted as "documented but not implemented".
  * @type {{ method: string, path: string, role: 'none' | 'viewer' | 'operator' | 'admin', body?: unknown }[]}
  */
 const ENDPOINTS = [
@@ -50,7 +61,12 @@ const ENDPOINTS = [
   { method: 'GET', path: '/api/fills?limit=5', role: 'viewer' },
   { method: 'GET', path: '/api/consumption', role: 'viewer' },
   { method: 'GET', path: '/api/sensors/o2_1/maintenance', role: 'viewer' },
-  { method: 'POST', path: '/api/sensors/o2_1/maintenance', role: 'operator', body: {} },
+  {
+    method: 'POST',
+    path: '/api/sensors/o2_9/maintenance',
+    role: 'operator',
+    body: { action: 'test.end', referenceGasPct: 18 },
+  },
 ];
 
 /** @type {import('../lib/under-attack.mjs').Suite} */

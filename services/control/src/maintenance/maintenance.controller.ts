@@ -44,6 +44,8 @@ export class MaintenanceController {
     return view;
   }
 
+  /** Operator at least (the bus then applies each command's own role: `install` is admin). */
+  @MinRole('operator')
   @Post(':id/maintenance')
   @HttpCode(200)
   async post(
