@@ -13,7 +13,7 @@ import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 import { LinkRegistry } from '../links/link-registry';
 import { DiskOutbox } from '../delivery/disk-outbox';
-import { EmbeddedBroker } from './link/embedded-broker';
+import type { EmbeddedBroker } from './link/embedded-broker';
 import { EmbeddedBrokerAccess } from './link/embedded-broker-access';
 import { loadEmbeddedBrokerUsers } from './link/embedded-broker-users';
 import { MqttCommandIntake, ReplyAddress } from './commands/mqtt-command-intake';
@@ -123,6 +123,9 @@ export class MqttBridgeService implements OnApplicationBootstrap, OnApplicationS
     let s = this.settings;
     const { control, bus } = this;
     if (s.embedded) {
+      // Loaded here, not with this module: aedes and its ~70 files are needed only with the
+      // embedded broker; a service with a broker URL (the Pi, the bench) never loads them.
+      const { EmbeddedBroker } = await import('./link/embedded-broker');
       const users = await loadEmbeddedBrokerUsers(s.embedded.usersFile, this.logger);
       const access = new EmbeddedBrokerAccess(users, {
         serviceClientId: s.clientId,

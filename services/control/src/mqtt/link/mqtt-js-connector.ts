@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { connect, IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
+import { writeToStream } from 'mqtt-packet';
 import {
   IncomingMessage,
   MqttConnection,
@@ -8,6 +9,16 @@ import {
   PublishOptions,
   SubscriptionRequest,
 } from './mqtt-connection';
+
+// mqtt-packet's number cache off, for the whole process. On by default, it builds 65 536
+// two-byte Buffers (about 6 MB of heap, kept for the life of the process) on the first MQTT
+// packet written, to save a 2-byte allocation per packet id or string length written; at a
+// few packets per second that saves nothing measurable. The switch is a module-global of
+// mqtt-packet, shared by MQTT.js and aedes (the embedded broker) as long as both resolve the
+// same copy (checked by mqtt-packet-cache.spec.ts), and has to be set before either writes:
+// this module is loaded with the MQTT bridge, before any session or embedded broker starts.
+// The bytes written are the same either way (mqtt-packet then builds each number on the fly).
+writeToStream.cacheNumbers = false;
 
 /** Messages kept for the owner until it listens (a broker's backlog right after CONNACK). */
 const MAX_EARLY_MESSAGES = 1000;

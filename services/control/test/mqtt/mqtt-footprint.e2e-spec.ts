@@ -1,0 +1,97 @@
+/**
+ * What the built service (`dist/main.js`, built by `make test`) loads and keeps for MQTT
+ * (issue 13, bench/README.md "Where the service's memory goes"): aedes only with the embedded
+ * broker, and never mqtt-packet's number cache (65 536 Buffers, ~6 MB). Read from inside the
+ * process by a preloaded probe (`--require`) that reports `require.cache` on SIGWINCH, after
+ * the service has written MQTT packets both ways.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMosquitto, TestBroker } from '../support/servers/mosquitto';
+import { startServiceProcess } from '../support/service-process';
+import { eventually } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+interface ProbeReport {
+  /** Files of the aedes package in require.cache. */
+  readonly aedesFiles: number;
+  /** Copies of mqtt-packet loaded (their entry files). */
+  readonly mqttPacketCopies: number;
+  /** Entries in each loaded copy's number cache. */
+  readonly cachedNumbers: number[];
+}
+
+// Plain CommonJS: it runs in the service process before dist/main.js. Only the main thread
+// listens (a preload also runs in worker threads, which get no signals).
+const PROBE = `
+const { isMainThread } = require('node:worker_threads');
+if (isMainThread) {
+  process.on('SIGWINCH', () => {
+    const files = Object.keys(require.cache);
+    const numbers = files.filter((f) => /[\\\\/]node_modules[\\\\/]mqtt-packet[\\\\/]numbers\\.js$/.test(f));
+    require('node:fs').writeFileSync(process.env.FOOTPRINT_PROBE_FILE, JSON.stringify({
+      aedesFiles: files.filter((f) => /[\\\\/]node_modules[\\\\/]aedes[\\\\/]/.test(f)).length,
+      mqttPacketCopies: files.filter((f) => /[\\\\/]node_modules[\\\\/]mqtt-packet[\\\\/]mqtt\\.js$/.test(f)).length,
+      cachedNumbers: numbers.map((f) => Object.keys(require.cache[f].exports.cache).length),
+    }));
+  });
+}
+`;
+
+let dir: string;
+let broker: TestBroker;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cryopilot-footprint-'));
+  writeFileSync(join(dir, 'probe.cjs'), PROBE);
+  broker = await startMosquitto();
+});
+
+afterAll(async () => {
+  await broker?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts the service with the probe, waits for its MQTT session, and asks for a report. */
+async function reportOf(name: string, env: Record<string, string>): Promise<ProbeReport> {
+  const dataDir = join(dir, name);
+  const reportFile = join(dir, `${name}.json`);
+  const service = await startServiceProcess(mkdtempSync(`${dataDir}-`), {
+    env: {
+      NODE_OPTIONS: `--require ${join(dir, 'probe.cjs')}`,
+      FOOTPRINT_PROBE_FILE: reportFile,
+      ...env,
+    },
+  });
+  try {
+    // CONNECT written by the service, CONNACK received: packets have gone both ways.
+    await eventually(() => Promise.resolve(/connected to mqtt:\/\//.test(service.output())));
+    service.child.kill('SIGWINCH');
+    return await eventually(() => {
+      try {
+        return Promise.resolve(JSON.parse(readFileSync(reportFile, 'utf8')) as ProbeReport);
+      } catch {
+        return Promise.resolve(undefined);
+      }
+    });
+  } catch (error) {
+    throw new Error(`${String(error)}\nservice output:\n${service.output()}`);
+  } finally {
+    await service.stop();
+  }
+}
+
+describe('MQTT footprint of the built service', () => {
+  it('with a broker URL: aedes never loaded, no number cache', async () => {
+    const report = await reportOf('external', { MQTT_URL: broker.url });
+    expect(report).toEqual({ aedesFiles: 0, mqttPacketCopies: 1, cachedNumbers: [0] });
+  });
+
+  it('with the embedded broker: aedes loaded, and it builds no number cache either', async () => {
+    const report = await reportOf('embedded', {});
+    expect(report.aedesFiles).toBeGreaterThan(0);
+    expect(report).toMatchObject({ mqttPacketCopies: 1, cachedNumbers: [0] });
+  });
+});
