@@ -21,6 +21,8 @@ export const COMMAND_ERROR_CODES = [
   'hardware_error',
   'storage_full',
   'internal',
+  /** Audit only: a notification the service could not deliver (never a command result). */
+  'delivery_failed',
 ] as const;
 export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);
 export type CommandErrorCode = z.infer<typeof commandErrorCodeSchema>;
@@ -65,6 +67,13 @@ export const commandArgsSchemas = {
     comment: comment.min(1, 'a reason is required to shelve'),
   }),
   'alarm.reset': z.strictObject({ alarmId: alarmIdSchema }),
+  /** Sends a test notification to one channel, or to every channel without `channel`. */
+  'notifications.test': z.strictObject({
+    channel: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a channel name')
+      .optional(),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commandArgsSchemas;
@@ -81,6 +90,7 @@ export const COMMAND_ROLES: Record<CommandName, Role> = {
   'alarm.ack': 'operator',
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',
+  'notifications.test': 'admin',
 };
 
 /** The commands a role may send, for the page (which then needs no role rules of its own). */

@@ -10,6 +10,7 @@ import type { AlarmActionResult } from '../alarms/alarm-book';
 import { SetpointStore } from '../config/setpoint-store';
 import type { ControlRequestResult } from '../control/control.types';
 import { ControlRequests } from '../control/control.facades';
+import { NotificationTests } from '../notifications/notification-tests';
 import type { CommandContext, HandlerOutcome } from './command-context';
 
 type Handler<N extends CommandName> = (
@@ -24,6 +25,7 @@ export class CommandHandlers {
   constructor(
     private readonly control: ControlRequests,
     private readonly setpoints: SetpointStore,
+    private readonly notifications: NotificationTests,
   ) {}
 
   readonly table: HandlerTable = {
@@ -40,6 +42,11 @@ export class CommandHandlers {
       alarmResult(await this.control.shelveAlarm(alarmId, minutes, ctx.user, comment)),
     'alarm.reset': async ({ alarmId }, ctx) =>
       alarmResult(await this.control.resetAlarm(alarmId, ctx.user)),
+    'notifications.test': ({ channel }, ctx) => {
+      // Queued, not sent: delivery is the channels' (audited when it happens).
+      const r = this.notifications.sendTest(channel, ctx.user);
+      return Promise.resolve(r.ok ? { ok: true, result: { queued: r.queued } } : r);
+    },
   };
 
   /**

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ControlModule } from '../control/control.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { CommandBus } from './command-bus';
 import { CommandHandlers } from './command-handlers';
 
 /** The one command bus, shared by HTTP, WebSocket and MQTT. */
 @Module({
-  imports: [ControlModule, AuditModule],
+  imports: [ControlModule, AuditModule, NotificationsModule],
   providers: [CommandHandlers, CommandBus],
   exports: [CommandBus],
 })

@@ -6,6 +6,7 @@ import {
   setpointsSchema,
 } from '@cryopilot/protocol';
 import { z } from 'zod';
+import { notificationsConfigSchema } from '../notifications/notifications-config.schema';
 import { mqttConfigSchema, telemetryConfigSchema } from './link-config.schema';
 
 const hatChannel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
@@ -197,6 +198,8 @@ const baseConfigSchema = z.strictObject({
     .prefault({}),
   mqtt: mqttConfigSchema,
   telemetry: telemetryConfigSchema,
+  /** Email, ntfy and webhook notifications (notifications/notifications-config.schema.ts). */
+  notifications: notificationsConfigSchema,
   trend: z
     .strictObject({
       /** How much history `/api/trend` and the UI can show (minutes). */

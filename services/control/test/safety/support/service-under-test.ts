@@ -370,6 +370,15 @@ export class ServiceUnderTest {
       resetAlarm: (id, user) => rig.loop.resetAlarm(id, user),
       valveState: () => rig.runtime.valveState,
     };
-    this.bus = new CommandBus(new CommandHandlers(control, rig.setpoints), this.audit, rig.clock);
+    // This rig configures no notification channel: a test notification is refused.
+    const notifications = {
+      sendTest: () =>
+        ({ ok: false, code: 'refused', message: 'no notification channel is configured' }) as const,
+    };
+    this.bus = new CommandBus(
+      new CommandHandlers(control, rig.setpoints, notifications),
+      this.audit,
+      rig.clock,
+    );
   }
 }
