@@ -146,7 +146,7 @@ export class NotificationChannel {
         // The receiver answered: the link works, this message never will. Drop it, say so.
         this.refused += 1;
         this.reports.failed(message, failure.message, false);
-        this.markUp();
+        this.markUp(1);
         return;
       }
       this.retryLater(record.id, message, failure.message);
@@ -155,7 +155,8 @@ export class NotificationChannel {
     this.sent += 1;
     this.lastFailedId = null;
     this.reports.sent(message);
-    this.markUp();
+    // It leaves the outbox at the commit that follows: not queued any more.
+    this.markUp(1);
   }
 
   private retryLater(id: string, message: NotificationMessage, reason: string): void {
@@ -179,9 +180,10 @@ export class NotificationChannel {
     this.retryTimer.unref();
   }
 
-  private markUp(): void {
+  /** `done`: notifications just dealt with that the outbox has not committed yet. */
+  private markUp(done = 0): void {
     this.failures = 0;
-    this.reports.link('connected', `${this.sender.target}; ${this.figures()}`);
+    this.reports.link('connected', `${this.sender.target}; ${this.figures(done)}`);
   }
 
   /** Reachability check while nothing is queued or being retried (a send says more). */
@@ -205,10 +207,11 @@ export class NotificationChannel {
     );
   }
 
-  private figures(): string {
+  private figures(done = 0): string {
     const s = this.outbox.stats();
     const lost = s.dropped + s.writeFailed;
-    return `${this.sent} sent, ${s.pending} queued${lost > 0 ? `, ${lost} lost` : ''}`;
+    const queued = Math.max(0, s.pending - done);
+    return `${this.sent} sent, ${queued} queued${lost > 0 ? `, ${lost} lost` : ''}`;
   }
 }
 

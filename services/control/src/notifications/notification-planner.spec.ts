@@ -88,7 +88,7 @@ function run(steps: readonly Step[], quiet: boolean): Observation[] {
     else if (step.type === 'ack') book.ack(step.id, 'ann', undefined, now());
     else if (step.type === 'shelve') book.shelve(step.id, 5, 'bob', 'maintenance', now());
     else if (step.type === 'reset') book.reset(step.id, 'ann', now());
-    else mono += step.ms;
+    else if (step.type === 'advance') mono += step.ms;
     book.update(conditions, now());
     const alarms = book.list();
     const deliveries = planner.next(alarms, now());
