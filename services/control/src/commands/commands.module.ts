@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ControlModule } from '../control/control.module';
-import { NotificationsModule } from '../notifications/notifications.module';
+import { NotificationTestsModule } from '../notifications/notification-tests.module';
 import { CommandBus } from './command-bus';
 import { CommandHandlers } from './command-handlers';
 
 /** The one command bus, shared by HTTP, WebSocket and MQTT. */
 @Module({
-  imports: [ControlModule, AuditModule, NotificationsModule],
+  imports: [ControlModule, AuditModule, NotificationTestsModule],
   providers: [CommandHandlers, CommandBus],
   exports: [CommandBus],
 })

@@ -1,19 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { ControlModule } from '../control/control.module';
-import { NotificationTests } from './notification-tests';
+import { NotificationTestsModule } from './notification-tests.module';
 import { NotificationsService } from './notifications.service';
 
-/**
- * Email, ntfy and webhook notifications of alarm transitions; off without channels. Its face
- * to the rest of the service is `NotificationTests` (the admin's test command).
- */
+/** Email, ntfy and webhook notifications of alarm transitions; off without channels. */
 @Module({
-  imports: [AuditModule, ControlModule],
-  providers: [
-    NotificationsService,
-    { provide: NotificationTests, useExisting: NotificationsService },
-  ],
-  exports: [NotificationTests, NotificationsService],
+  imports: [AuditModule, ControlModule, NotificationTestsModule],
+  providers: [NotificationsService],
+  exports: [NotificationsService],
 })
 export class NotificationsModule {}

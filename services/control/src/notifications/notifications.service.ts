@@ -43,10 +43,7 @@ const AUDIT_ERROR_LOG_MS = 60_000;
  * `notification_outbox_overflow`. Disabled (nothing opened) without channels.
  */
 @Injectable()
-export class NotificationsService
-  extends NotificationTests
-  implements OnModuleInit, OnApplicationShutdown
-{
+export class NotificationsService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationsService.name);
   private readonly channels = new Map<string, NotificationChannel>();
   private planner: NotificationPlanner | null = null;
@@ -66,9 +63,8 @@ export class NotificationsService
     private readonly links: LinkRegistry,
     private readonly audit: AuditTrail,
     private readonly clock: Clock,
-  ) {
-    super();
-  }
+    private readonly tests: NotificationTests,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const n = this.config.notifications;
@@ -91,6 +87,7 @@ export class NotificationsService
     // The book before the first tick, latches restored: announced by the run that raised them.
     this.planner.start(this.control.alarms(), this.clock.now());
     this.stopTicks = this.control.onTick('notifications', (outcome) => this.onTick(outcome));
+    this.tests.attach((channel, user) => this.sendTest(channel, user));
     this.logger.log(`notifications on: ${[...this.channels.keys()].join(', ')}`);
   }
 
@@ -101,9 +98,10 @@ export class NotificationsService
     this.channels.clear();
   }
 
+  /** The `notifications.test` command (through `NotificationTests`). */
   sendTest(channel: string | undefined, user: string): TestNotificationOutcome {
     if (this.channels.size === 0) {
-      return { ok: false, code: 'refused', message: 'no notification channel is configured' };
+      return { ok: false, code: 'refused', message: 'no notification channel could be opened' };
     }
     const targets =
       channel === undefined ? [...this.channels.values()] : [this.channels.get(channel)];

@@ -4,6 +4,7 @@ import { CommandBus } from '../../../src/commands/command-bus';
 import { CommandHandlers } from '../../../src/commands/command-handlers';
 import type { ControlRequests } from '../../../src/control/control.facades';
 import type { TickOutcome } from '../../../src/control/control-runtime';
+import { NotificationTests } from '../../../src/notifications/notification-tests';
 import { createRig, Rig } from '../../support/closed-loop-rig';
 import { JudgedSample, SafetyJudge } from './safety-judge';
 
@@ -370,11 +371,8 @@ export class ServiceUnderTest {
       resetAlarm: (id, user) => rig.loop.resetAlarm(id, user),
       valveState: () => rig.runtime.valveState,
     };
-    // This rig configures no notification channel: a test notification is refused.
-    const notifications = {
-      sendTest: () =>
-        ({ ok: false, code: 'refused', message: 'no notification channel is configured' }) as const,
-    };
+    // No notification channel here: a test notification is refused.
+    const notifications = new NotificationTests();
     this.bus = new CommandBus(
       new CommandHandlers(control, rig.setpoints, notifications),
       this.audit,
