@@ -42,6 +42,7 @@ beforeEach(async () => {
       // 60 s of simulated time: a reminder about every second of real time at 60×.
       repeatCriticalS: 60,
       retry: { initialS: 0.1, maxS: 1 },
+      timeoutS: 1,
     },
   });
   admin = await app.login('admin');
@@ -170,5 +171,26 @@ it('an unreachable receiver is a link state, not a crash; the notification follo
   expect(failed.error).toMatchObject({ code: 'delivery_failed' });
   expect(failed.error?.message).toMatch(/kept, retrying/);
   await receiver.up();
+  await until(() => hooks().some((h) => h.kind === 'test'));
+});
+
+it('a receiver that never answers times out; the control loop keeps its pace meanwhile', async () => {
+  receiver.hang = true;
+  const tsOf = async () => ((await admin.get('/api/state').expect(200)).body as { ts: string }).ts;
+  await admin
+    .post('/api/commands')
+    .send({ name: 'notifications.test', args: { channel: 'hook' } })
+    .expect(200);
+  const before = Date.parse(await tsOf());
+  const down = await eventually(async () => {
+    const d = (await admin.get('/api/diagnostics').expect(200)).body;
+    return d.links['notify:hook']?.state === 'disconnected' ? d.links['notify:hook'] : undefined;
+  });
+  expect(down.detail).toMatch(/timeout|aborted/i);
+  // Samples kept coming while the request hung (100 ms period).
+  expect(Date.parse(await tsOf()) - before).toBeGreaterThanOrEqual(500);
+  const diagnostics = (await admin.get('/api/diagnostics').expect(200)).body;
+  expect(diagnostics.controlLoop.consecutiveFailures).toBe(0);
+  receiver.hang = false;
   await until(() => hooks().some((h) => h.kind === 'test'));
 });

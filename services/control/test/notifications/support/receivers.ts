@@ -115,6 +115,8 @@ export class HttpReceiver {
   /** Requests answered with anything else. */
   readonly refused: ReceivedRequest[] = [];
   status = 200;
+  /** Takes requests and never answers them (a receiver that hangs). */
+  hang = false;
   private server: Server | null = null;
 
   private constructor(readonly port: number) {}
@@ -143,6 +145,7 @@ export class HttpReceiver {
           res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"healthy":true}');
           return;
         }
+        if (this.hang) return;
         const status = this.status;
         (status >= 200 && status < 300 ? this.accepted : this.refused).push(request);
         res.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
