@@ -6,6 +6,8 @@
  */
 import type { AuditRecord } from '@cryopilot/protocol';
 import type TestAgent from 'supertest/lib/agent';
+import { ControlView } from '../../src/control/control.facades';
+import { NotificationPlanner } from '../../src/notifications/notification-planner';
 import { eventually, startTestApp, TestApp } from '../support/test-app';
 import { HttpReceiver } from './support/receivers';
 
@@ -193,4 +195,24 @@ it('a receiver that never answers times out; the control loop keeps its pace mea
   expect(diagnostics.controlLoop.consecutiveFailures).toBe(0);
   receiver.hang = false;
   await until(() => hooks().some((h) => h.kind === 'test'));
+});
+
+it('notifications that throw at every look at the book never stop the control loop', async () => {
+  const planning = jest.spyOn(NotificationPlanner.prototype, 'next').mockImplementation(() => {
+    throw new Error('bug in planning');
+  });
+  try {
+    await admin
+      .post('/api/sim/fault')
+      .send({ channel: 'ln2_level', fault: 'open-circuit' })
+      .expect(200);
+    const view = app.app.get(ControlView);
+    const before = view.health().ticks;
+    await until(() => view.health().ticks > before + 20);
+    expect(planning).toHaveBeenCalled();
+    expect(view.health()).toMatchObject({ consecutiveFailures: 0, dead: false });
+    expect(view.snapshot().valve.open).toBe(false);
+  } finally {
+    planning.mockRestore();
+  }
 });
