@@ -37,6 +37,7 @@ export const ALARM_IDS = [
   'hardware_fault',
   'supply_voltage',
   'telemetry_outbox_overflow',
+  'notification_outbox_overflow',
   'mqtt_outbox_overflow',
   'disk_space_low',
   'boiloff_high',

@@ -21,6 +21,8 @@ export const COMMAND_ERROR_CODES = [
   'hardware_error',
   'storage_full',
   'internal',
+  /** Audit only: a notification the service could not deliver (never a command result). */
+  'delivery_failed',
 ] as const;
 export const commandErrorCodeSchema = z.enum(COMMAND_ERROR_CODES);
 export type CommandErrorCode = z.infer<typeof commandErrorCodeSchema>;
@@ -96,6 +98,13 @@ export const commandArgsSchemas = {
     expectedLifeMonths: z.number().int().min(1).max(240),
     comment: comment.optional(),
   }),
+  /** Sends a test notification to one channel, or to every channel without `channel`. */
+  'notifications.test': z.strictObject({
+    channel: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,31}$/, 'a channel name')
+      .optional(),
+  }),
 } as const;
 
 export type CommandName = keyof typeof commandArgsSchemas;
@@ -116,6 +125,7 @@ export const COMMAND_ROLES: Record<CommandName, Role> = {
   'sensor.test.end': 'operator',
   'sensor.calibration': 'operator',
   'sensor.install': 'admin',
+  'notifications.test': 'admin',
 };
 
 /** The commands a role may send, for the page (which then needs no role rules of its own). */

@@ -14,7 +14,8 @@ export function hasRole(role: Role, required: Role): boolean {
 }
 
 /** Where a command came from; recorded in the audit log. */
-export const commandSourceSchema = z.enum(['http', 'ws', 'mqtt']);
+/** `service`: what the service did on its own (a notification sent or failed), audited too. */
+export const commandSourceSchema = z.enum(['http', 'ws', 'mqtt', 'service']);
 export type CommandSource = z.infer<typeof commandSourceSchema>;
 
 /**

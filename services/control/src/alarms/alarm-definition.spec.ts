@@ -15,6 +15,7 @@ describe('the default alarm set (design/safety.md, "Alarms")', () => {
         'level_low',
         'level_sensor_fault',
         'mqtt_outbox_overflow',
+        'notification_outbox_overflow',
         'o2_high',
         'o2_low',
         'o2_low_low',

@@ -56,6 +56,11 @@ export function defaultAlarmDefinitions(o2AlarmOnDelayS: number): AlarmDefinitio
       'warning',
       'Telemetry data lost: buffer full or disk refused writes',
     ),
+    def(
+      'notification_outbox_overflow',
+      'warning',
+      "Notifications lost: a channel's buffer was full or the disk refused writes",
+    ),
     def('mqtt_outbox_overflow', 'warning', 'MQTT data lost: buffer full or disk refused writes'),
     def('disk_space_low', 'warning', 'Data disk almost full: free space before writes fail'),
     // Advisories from the consumption figures (consumption/): never interlocks. Their

@@ -13,6 +13,7 @@ import { HardwareModule } from '../hardware/hardware.module';
 import { HealthModule } from '../health/health.module';
 import { HttpModule } from '../http/http.module';
 import { MqttModule } from '../mqtt/mqtt.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { SimulatorApiModule } from '../simulator-api/simulator-api.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { TrendModule } from '../trend/trend.module';
@@ -52,6 +53,7 @@ export class AppModule {
         GatewayModule,
         TelemetryModule,
         MqttModule,
+        NotificationsModule,
         ...(simulated ? [SimulatorApiModule] : []),
       ],
       providers: [LoopStarter],

@@ -12,6 +12,7 @@ import type { ControlRequestResult } from '../control/control.types';
 import { ControlRequests } from '../control/control.facades';
 import { SensorMaintenance } from '../maintenance/sensor-maintenance';
 import { isDiskFull } from '../persistence/fs-errors';
+import { NotificationTests } from '../notifications/notification-tests';
 import type { CommandContext, HandlerOutcome } from './command-context';
 
 type Handler<N extends CommandName> = (
@@ -27,6 +28,7 @@ export class CommandHandlers {
     private readonly control: ControlRequests,
     private readonly setpoints: SetpointStore,
     private readonly maintenance: SensorMaintenance,
+    private readonly notifications: NotificationTests,
   ) {}
 
   readonly table: HandlerTable = {
@@ -63,6 +65,11 @@ export class CommandHandlers {
     'sensor.calibration': (args, ctx) =>
       recorded(() => this.maintenance.recordCalibration(args, ctx.user)),
     'sensor.install': (args, ctx) => recorded(() => this.maintenance.recordInstall(args, ctx.user)),
+    'notifications.test': ({ channel }, ctx) => {
+      // Queued, not sent: delivery is the channels' (audited when it happens).
+      const r = this.notifications.sendTest(channel, ctx.user);
+      return Promise.resolve(r.ok ? { ok: true, result: { queued: r.queued } } : r);
+    },
   };
 
   /**

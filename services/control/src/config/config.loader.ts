@@ -8,6 +8,7 @@ import { AppConfig, appConfigSchema } from './config.schema';
 import { ENV_OVERRIDES } from './env-overrides';
 import { missingProductionSecrets } from './production-secrets';
 import { resolveSecretFiles } from './secret-files';
+import { applyNotificationSecrets } from '../notifications/notification-secrets';
 
 /** The documented example config, used when `CRYOPILOT_CONFIG` is not set (embedded default). */
 export const BUNDLED_CONFIG_PATH = resolve(__dirname, '../../config/cryopilot.yaml');
@@ -50,6 +51,7 @@ export function loadStartup(env: NodeJS.ProcessEnv = process.env): Startup {
   const secrets = resolveSecretFiles(env);
   problems.push(...secrets.problems);
   applyEnvOverrides(raw, secrets.env, problems);
+  applyNotificationSecrets(raw, env, problems);
   raw.deviceId ??= sanitizeHostname(hostname());
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));

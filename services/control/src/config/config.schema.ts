@@ -6,6 +6,7 @@ import {
   setpointsSchema,
 } from '@cryopilot/protocol';
 import { z } from 'zod';
+import { notificationsConfigSchema } from '../notifications/notifications-config.schema';
 import { mqttConfigSchema, telemetryConfigSchema } from './link-config.schema';
 import { logisticsConfigSchema } from './logistics-config.schema';
 import { maintenanceConfigSchema } from './maintenance-config.schema';
@@ -203,6 +204,8 @@ const baseConfigSchema = z.strictObject({
   telemetry: telemetryConfigSchema,
   logistics: logisticsConfigSchema,
   maintenance: maintenanceConfigSchema,
+  /** Email, ntfy and webhook notifications (notifications/notifications-config.schema.ts). */
+  notifications: notificationsConfigSchema,
   trend: z
     .strictObject({
       /** How much history `/api/trend` and the UI can show (minutes). */

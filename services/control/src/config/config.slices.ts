@@ -56,6 +56,14 @@ export type MqttConfig = SliceOf<typeof MQTT_CONFIG>;
 export const TELEMETRY_CONFIG = slice('TelemetryConfig', ['deviceId', 'dataDir', 'telemetry']);
 export type TelemetryConfig = SliceOf<typeof TELEMETRY_CONFIG>;
 
+/** Email, ntfy and webhook notifications. */
+export const NOTIFICATIONS_CONFIG = slice('NotificationsConfig', [
+  'deviceId',
+  'dataDir',
+  'notifications',
+]);
+export type NotificationsSliceConfig = SliceOf<typeof NOTIFICATIONS_CONFIG>;
+
 /** The page, the API, the WebSocket and the trend they show. */
 export const WEB_CONFIG = slice('WebConfig', ['http', 'trend', 'samplePeriodMs', 'channels']);
 export type WebConfig = SliceOf<typeof WEB_CONFIG>;
@@ -95,6 +103,7 @@ const SLICES = [
   CONTROL_CONFIG,
   MQTT_CONFIG,
   TELEMETRY_CONFIG,
+  NOTIFICATIONS_CONFIG,
   WEB_CONFIG,
   HEALTH_CONFIG,
   LOGISTICS_CONFIG,

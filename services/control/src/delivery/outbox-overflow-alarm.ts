@@ -1,6 +1,7 @@
-/** Alarm ids of the two outboxes (definitions in alarms/alarm-definition.ts). */
+/** Alarm ids of the outboxes (definitions in alarms/alarm-definition.ts). */
 export const MQTT_OVERFLOW_ALARM_ID = 'mqtt_outbox_overflow';
 export const TELEMETRY_OVERFLOW_ALARM_ID = 'telemetry_outbox_overflow';
+export const NOTIFICATION_OVERFLOW_ALARM_ID = 'notification_outbox_overflow';
 
 /**
  * The raw condition of an outbox overflow alarm (pure): on from the first record dropped at

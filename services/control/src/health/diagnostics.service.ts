@@ -49,7 +49,7 @@ export class DiagnosticsService {
         supervisor: this.config.control.supervisor,
         jitterMs: this.control.jitter(),
       },
-      links: this.links.snapshot(),
+      links: { ...this.links.snapshot(), ...this.links.extraSnapshot() },
       disk: await this.disk(),
       audit: this.auditFigures(),
       process: {

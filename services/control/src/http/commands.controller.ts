@@ -20,6 +20,8 @@ const STATUS: Record<CommandErrorCode, number> = {
   // The data disk is full: a setting could not be saved, or the command could not be audited
   // (safety commands always run: see AuditLog's reserve).
   storage_full: 507,
+  // Never a command's outcome: it marks failed notifications in the audit.
+  delivery_failed: 502,
 };
 
 @Controller('api/commands')

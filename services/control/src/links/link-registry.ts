@@ -13,6 +13,11 @@ export type LinkName = keyof Links;
 export class LinkRegistry {
   private readonly links: Record<LinkName, LinkState>;
   readonly changes$ = new Subject<Links>();
+  /**
+   * Links that only some installations have (one per notification channel, `notify:<name>`):
+   * shown on `/api/diagnostics`, not part of the `Links` contract of state and WebSocket.
+   */
+  private readonly extras = new Map<string, LinkState>();
 
   constructor(private readonly clock: Clock) {
     const since = this.isoNow();
@@ -33,6 +38,20 @@ export class LinkRegistry {
     if (current.state === state && current.detail === detail) return;
     this.links[name] = { state, since: this.isoNow(), ...(detail ? { detail } : {}) };
     this.changes$.next(this.snapshot());
+  }
+
+  /** Records the state of an optional link (see `extras`). */
+  setExtra(name: string, state: LinkState['state'], detail?: string): void {
+    const current = this.extras.get(name);
+    if (current?.state === state && current.detail === detail) return;
+    // `since` is when the state began: a detail that changes (figures) keeps it.
+    const since = current?.state === state ? current.since : this.isoNow();
+    this.extras.set(name, { state, since, ...(detail ? { detail } : {}) });
+  }
+
+  /** The optional links, by name. */
+  extraSnapshot(): Record<string, LinkState> {
+    return Object.fromEntries(this.extras);
   }
 
   private isoNow(): string {

@@ -12,6 +12,7 @@ import { CommandHandlers } from '../../../src/commands/command-handlers';
 import type { ControlRequests } from '../../../src/control/control.facades';
 import type { TickOutcome } from '../../../src/control/control-runtime';
 import { SensorMaintenance } from '../../../src/maintenance/sensor-maintenance';
+import { NotificationTests } from '../../../src/notifications/notification-tests';
 import { createRig, Rig } from '../../support/closed-loop-rig';
 import { JudgedSample, SafetyJudge } from './safety-judge';
 
@@ -386,8 +387,10 @@ export class ServiceUnderTest {
       endSensorTest: (id) => rig.loop.endSensorTest(id),
       valveState: () => rig.runtime.valveState,
     };
+    // No notification channel here: a test notification is refused.
+    const notifications = new NotificationTests();
     this.bus = new CommandBus(
-      new CommandHandlers(control, rig.setpoints, this.maintenanceRecords),
+      new CommandHandlers(control, rig.setpoints, this.maintenanceRecords, notifications),
       this.audit,
       rig.clock,
     );
