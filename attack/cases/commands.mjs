@@ -29,6 +29,7 @@ export const COMMAND_NAMES = /** @type {const} */ ([
   'sensor.test.end',
   'sensor.calibration',
   'sensor.install',
+  'notifications.test',
 ]);
 
 /** The least role of each command (docs/interfaces.md; `trips.set` like `setpoints.set`). */
@@ -45,6 +46,7 @@ export const COMMAND_ROLES = /** @type {const} */ ({
   'sensor.test.end': 'operator',
   'sensor.calibration': 'operator',
   'sensor.install': 'admin',
+  'notifications.test': 'admin',
 });
 
 /**
@@ -72,6 +74,7 @@ export const BASE_ARGS = {
     passed: true,
   },
   'sensor.install': { sensorId: 'o2_1', installedOn: '2026-11-01', expectedLifeMonths: 24 },
+  'notifications.test': { channel: 'ops' },
 };
 
 /**

@@ -40,6 +40,8 @@ const NO_OP_ARGS = {
     passed: true,
   },
   'sensor.install': { sensorId: 'o2_9', installedOn: '2026-11-01', expectedLifeMonths: 24 },
+  // No channel of that name: refused whoever sends it.
+  'notifications.test': { channel: 'no_such_channel' },
 };
 
 /**
