@@ -115,7 +115,9 @@ describe('email over SMTP (smtp-server)', () => {
       user: 'cryopilot',
       subject: '[lab-dewar-1] CRITICAL ALARM: Alarm number 1',
     });
-    expect(mail.raw).toContain(`Message-ID: <${reports.sent[0]?.id ?? '?'}@lab-dewar-1.cryopilot>`);
+    // The server has the mail before the sender hears the end of the SMTP transaction.
+    await until(() => reports.sent.length === 1);
+    expect(mail.raw).toContain(`Message-ID: <${reports.sent[0].id}@lab-dewar-1.cryopilot>`);
     await until(() => reports.last?.state === 'connected');
     expect(channel.stats()).toMatchObject({ sent: 1, outbox: { pending: 0 } });
   });

@@ -309,6 +309,11 @@ describe('Grafana provisioning, as Grafana reads it', () => {
       'Alarms',
       'Operator actions',
     ]);
+    // The fill history and the consumption over days (issue 12).
+    const fills = process.panels.filter((p: { targets?: { query: string }[] }) =>
+      p.targets?.some((t) => /FROM "fill"/.test(t.query)),
+    );
+    expect(fills.map((p: { type: string }) => p.type).sort()).toEqual(['barchart', 'table']);
   });
 });
 
@@ -470,6 +475,7 @@ describe('Grafana queries against what the service writes', () => {
       'audit',
       'channel',
       'diagnostics',
+      'fill',
       'link',
       'valve',
     ]);

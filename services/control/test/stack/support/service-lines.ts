@@ -4,6 +4,7 @@ import {
   auditLine,
   channelLine,
   diagnosticsLine,
+  fillLine,
   linkLine,
   valveLine,
 } from '../../../src/telemetry/telemetry-points';
@@ -105,6 +106,23 @@ export function serviceLines(endMs: number): string[] {
     auditLine(DEVICE, audit('mode.set', true, 20)),
     auditLine(DEVICE, audit('valve.open', false, 10)),
   );
+  // Two fills: an auto one to the stop level, a manual one ended by its timer.
+  for (const [minutesAgo, mode, endedBy, user] of [
+    [25, 'auto', 'stop_level', undefined],
+    [8, 'manual', 'timer', 'ann'],
+  ] as const) {
+    const fill = {
+      start: new Date(endMs - (minutesAgo + 12) * 60_000).toISOString(),
+      end: new Date(endMs - minutesAgo * 60_000).toISOString(),
+      durationS: 720,
+      levelFromPct: 19.5,
+      levelToPct: 80.2,
+      mode,
+      endedBy,
+      ...(user ? { user } : {}),
+    };
+    lines.push(fillLine(DEVICE, fill)!);
+  }
   for (const [link, state, minutesAgo] of [
     ['hardware', 'connected', 29],
     ['mqtt', 'connected', 29],
