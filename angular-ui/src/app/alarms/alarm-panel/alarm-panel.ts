@@ -93,5 +93,7 @@ export class AlarmPanel {
           ? await this.commands.send('alarm.reset', { alarmId })
           : await this.commands.send('alarm.shelve', { alarmId, minutes: this.minutes(), comment });
     this.feedback.set(describeOutcome(this.i18n, outcome));
+    // A reset or an acknowledge may remove the button that opened the dialog.
+    this.dialog().settleFocus();
   }
 }

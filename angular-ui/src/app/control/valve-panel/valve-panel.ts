@@ -87,5 +87,7 @@ export class ValvePanel {
         : await this.commands.send(action.kind === 'open' ? 'valve.open' : 'valve.close');
     this.busy.set(false);
     this.feedback.set(describeOutcome(this.i18n, outcome));
+    // Opening disables Open (the valve is open now): focus must not fall to the page.
+    this.dialog().settleFocus();
   }
 }
