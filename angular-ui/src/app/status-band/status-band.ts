@@ -2,6 +2,7 @@ import { Component, computed, effect, inject, OnDestroy, signal } from '@angular
 import type { TextKey } from '../core/i18n/en';
 import { I18n } from '../core/i18n/i18n';
 import { RealtimeState } from '../core/realtime/realtime-state';
+import { PRIORITY_SHAPE } from '../shared/priority';
 import { clock, plantSummary, RoomState } from './plant-summary';
 
 /** The favicon's colour per room state (the tab shows it when the page is in the background). */
@@ -30,6 +31,7 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
         @for (p of priorities; track p) {
           @if (summary().alarms[p]) {
             <span class="count" [class]="'count sev-' + p">
+              <span aria-hidden="true">{{ shapes[p] }}</span>
               {{ i18n.t(countKey(p), { n: summary().alarms[p] }) }}
             </span>
           }
@@ -104,6 +106,7 @@ export class StatusBand implements OnDestroy {
   protected readonly i18n = inject(I18n);
   private readonly state = inject(RealtimeState);
   protected readonly priorities = ['critical', 'warning', 'info'] as const;
+  protected readonly shapes = PRIORITY_SHAPE;
   /** Elapsed fill time moves every second even between samples. */
   private readonly now = signal(Date.now());
   private readonly ticker = setInterval(() => this.now.set(Date.now()), 1000);
@@ -123,7 +126,10 @@ export class StatusBand implements OnDestroy {
     this.state.isLive() ? this.summary().room.state : 'offline',
   );
   protected readonly roomShape = computed(
-    () => ({ safe: '●', danger: '▲', unknown: '◆', offline: '○' })[this.roomClass()],
+    () =>
+      ({ safe: '●', danger: PRIORITY_SHAPE.critical, unknown: '◆', offline: '○' })[
+        this.roomClass()
+      ],
   );
   protected readonly roomText = computed(() => {
     const { room } = this.summary();

@@ -7,6 +7,7 @@ import { RealtimeState } from '../../core/realtime/realtime-state';
 import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+import { PRIORITY_SHAPE } from '../../shared/priority';
 
 type AlarmAction = 'ack' | 'reset' | 'shelve';
 
@@ -31,6 +32,7 @@ export class AlarmPanel {
 
   readonly readOnly = input(false);
   protected readonly alarms = this.state.activeAlarms;
+  protected readonly shapes = PRIORITY_SHAPE;
   protected readonly canOperate = computed(
     () => this.state.isLive() && this.session.may('alarm.ack'),
   );

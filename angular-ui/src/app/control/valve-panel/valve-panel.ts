@@ -1,5 +1,5 @@
 import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
-import type { Mode } from '@cryopilot/protocol';
+import type { Interlock, Mode, Severity } from '@cryopilot/protocol';
 import type { TextKey } from '../../core/i18n/en';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
@@ -7,7 +7,11 @@ import { RealtimeState } from '../../core/realtime/realtime-state';
 import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+import { PRIORITY_SHAPE, standingPriority } from '../../shared/priority';
 import { DisabledReason, valveControlReasons } from './valve-rules';
+
+/** The alarm behind an interlock whose id differs from it; `startup` has none (it is normal). */
+const INTERLOCK_ALARM: Partial<Record<Interlock, string>> = { o2_unavailable: 'o2_sensor_fault' };
 
 type PendingAction = { kind: 'open' } | { kind: 'close' } | { kind: 'mode'; mode: Mode };
 
@@ -54,6 +58,14 @@ export class ValvePanel {
         });
     }
   });
+
+  protected readonly shapes = PRIORITY_SHAPE;
+
+  /** An interlock is red or amber only through the alarm standing behind it (never startup). */
+  protected interlockPriority(lock: Interlock): Severity | null {
+    if (lock === 'startup') return null;
+    return standingPriority(this.state.activeAlarms(), INTERLOCK_ALARM[lock] ?? lock);
+  }
 
   protected reasonText(reason: DisabledReason): string {
     if (!reason) return '';
