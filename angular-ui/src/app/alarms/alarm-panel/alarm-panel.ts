@@ -8,6 +8,7 @@ import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
 import { PRIORITY_SHAPE } from '../../shared/priority';
+import { alarmText } from '../../shared/service-text';
 
 type AlarmAction = 'ack' | 'reset' | 'shelve';
 
@@ -39,6 +40,20 @@ export class AlarmPanel {
   protected readonly canShelve = computed(
     () => this.state.isLive() && this.session.may('alarm.shelve'),
   );
+  /**
+   * Why Acknowledge and Reset are disabled, as visible text under the list: a touch screen
+   * never shows a tooltip, and a viewer must see that the page is not broken.
+   */
+  protected readonly whyNot = computed(() => {
+    if (this.canOperate()) return '';
+    if (!this.state.isLive()) return this.i18n.t('valve.why.notLive');
+    return this.i18n.t('alarms.why.role', {
+      role: this.i18n.t(`role.${this.session.role() ?? 'viewer'}` as TextKey),
+    });
+  });
+  protected readonly anyActionable = computed(() =>
+    this.alarms().some((a) => this.canAck(a) || this.canReset(a)),
+  );
   protected readonly target = signal<{ alarm: Alarm; action: AlarmAction } | null>(null);
   protected readonly comment = signal('');
   protected readonly minutes = signal(60);
@@ -51,8 +66,12 @@ export class AlarmPanel {
       reset: 'alarms.resetTitle',
       shelve: 'alarms.shelveTitle',
     }[target.action] as TextKey;
-    return this.i18n.t(key, { id: target.alarm.id });
+    return this.i18n.t(key, { id: alarmText(this.i18n, target.alarm) });
   });
+
+  protected messageText(alarm: Alarm): string {
+    return alarmText(this.i18n, alarm);
+  }
 
   protected stateText(alarm: Alarm): string {
     return this.i18n.t(`alarms.state.${alarm.state}` as TextKey, {

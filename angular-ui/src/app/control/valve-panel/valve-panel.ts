@@ -1,6 +1,5 @@
 import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
 import type { Interlock, Mode, Severity } from '@cryopilot/protocol';
-import type { TextKey } from '../../core/i18n/en';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
 import { RealtimeState } from '../../core/realtime/realtime-state';
@@ -8,6 +7,7 @@ import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
 import { PRIORITY_SHAPE, standingPriority } from '../../shared/priority';
+import { interlockText, serviceText } from '../../shared/service-text';
 import { DisabledReason, valveControlReasons } from './valve-rules';
 
 /** The alarm behind an interlock whose id differs from it; `startup` has none (it is normal). */
@@ -60,6 +60,8 @@ export class ValvePanel {
   });
 
   protected readonly shapes = PRIORITY_SHAPE;
+  protected readonly serviceText = serviceText;
+  protected readonly interlockText = interlockText;
 
   /** An interlock is red or amber only through the alarm standing behind it (never startup). */
   protected interlockPriority(lock: Interlock): Severity | null {
@@ -76,7 +78,7 @@ export class ValvePanel {
         ? {
             list: list
               .split(', ')
-              .map((code) => this.i18n.t(`interlock.${code}` as TextKey))
+              .map((code) => interlockText(this.i18n, code))
               .join(', '),
           }
         : reason.params;

@@ -45,6 +45,11 @@ export class I18n {
   readonly t = (key: TextKey, params?: Record<string, string | number>): string =>
     interpolate(DICTIONARIES[this.languageSignal()][key], params);
 
+  /** Whether `key` has a text (for codes from the service that a newer service may extend). */
+  has(key: string): key is TextKey {
+    return key in DICTIONARIES[this.languageSignal()];
+  }
+
   use(language: Language): void {
     this.languageSignal.set(language);
     document.documentElement.lang = language;
