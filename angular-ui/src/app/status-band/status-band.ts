@@ -41,6 +41,18 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
         }
       </span>
     </div>
+    @if (manualText(); as text) {
+      <p
+        class="manual"
+        [class.manual-low]="summary().manual?.belowFillStart"
+        data-testid="band-manual"
+      >
+        <span class="shape" aria-hidden="true">{{
+          summary().manual?.belowFillStart ? shapes.warning : '✋'
+        }}</span>
+        {{ text }}
+      </p>
+    }
   `,
   styles: `
     :host {
@@ -99,6 +111,21 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
     }
     .count.sev-warning {
       color: var(--warning);
+    }
+    /* Manual mode: a reminder, not an alarm (no red); amber once the level needs a fill. */
+    .manual {
+      margin: 0;
+      padding: 0.3rem 1rem;
+      border-bottom: 1px solid var(--line);
+      background: var(--info-bg);
+      color: var(--info);
+      font-weight: 700;
+      font-size: 0.9rem;
+    }
+    .manual-low {
+      background: var(--warning-bg);
+      color: var(--warning);
+      border-bottom-color: var(--warning);
     }
   `,
 })
@@ -170,6 +197,16 @@ export class StatusBand implements OnDestroy {
             })
           : this.i18n.t('band.closed');
     }
+  });
+  /** The manual-mode reminder, with the level warning when auto would be filling now. */
+  protected readonly manualText = computed(() => {
+    const manual = this.summary().manual;
+    if (!manual || !this.state.isLive()) return '';
+    if (!manual.belowFillStart) return this.i18n.t('band.manual');
+    return this.i18n.t('band.manualLow', {
+      level: this.i18n.number(manual.levelPct ?? 0, 0),
+      start: this.i18n.number(manual.fillStartPct, 0),
+    });
   });
   protected readonly anyAlarm = computed(() => {
     const { critical, warning, info } = this.summary().alarms;

@@ -11,6 +11,7 @@ import {
   launchChromium,
   requireBuilds,
   screenshot,
+  SCREENSHOTS,
   ServiceProcess,
   signIn,
   waitUntil,
@@ -221,4 +222,41 @@ describe('page quality (issue 11)', () => {
     }
     await context.close();
   }, 60_000);
+
+  it('manual mode: a reminder on every page, and a warning below fill start (EN laptop, FR phone)', async () => {
+    const [context, page] = await newPage();
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
+    const reminder = page.getByTestId('band-manual');
+    expect(await reminder.count()).toBe(0); // auto: nothing to remind
+    const mode = page.locator('app-valve-panel .segmented');
+    await waitUntil(() => mode.getByRole('button', { name: 'Manual' }).isEnabled(), 20_000);
+    await mode.getByRole('button', { name: 'Manual' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    try {
+      await expectText(reminder, 'MANUAL MODE · the valve does not fill by itself');
+      await page.getByRole('link', { name: 'Diagnostics' }).click();
+      expect(await reminder.isVisible()).toBe(true); // on every page, not only the plant
+      await page.getByRole('link', { name: 'Plant' }).click();
+      await sim(context, 'plant', { levelPct: 15, drainPctPerMin: 0 });
+      await expectText(reminder, /▲\s*MANUAL MODE · level 1\d % is below fill start \(20 %\)/);
+      expect(await reminder.getAttribute('class')).toContain('manual-low');
+      await screenshot(page, 'manual-low-laptop-en');
+      await page.setViewportSize(PHONE);
+      await page.getByRole('button', { name: 'FR', exact: true }).click();
+      await expectText(reminder, 'MODE MANUEL · niveau');
+      await page.mouse.wheel(0, 600); // sticky: still on screen after scrolling
+      await page.waitForTimeout(300);
+      const box = await reminder.boundingBox();
+      expect(box && box.y >= 0 && box.y < PHONE.height).toBe(true);
+      await page.screenshot({ path: `${SCREENSHOTS}/manual-low-phone-fr.png` });
+      await page.getByRole('button', { name: 'EN', exact: true }).click();
+    } finally {
+      await sim(context, 'plant', { levelPct: 50, drainPctPerMin: 0.5 });
+      await context.request.post(`${service.url}/api/commands`, {
+        data: { name: 'mode.set', args: { mode: 'auto' } },
+      });
+    }
+    await waitUntil(async () => (await reminder.count()) === 0);
+    await context.close();
+  }, 90_000);
 });

@@ -186,6 +186,9 @@ export const EN = {
   'band.closed': 'Valve closed',
   'band.closedBy': 'Valve closed · {list}',
   'band.noAlarm': 'No alarm',
+  'band.manual': 'MANUAL MODE · the valve does not fill by itself',
+  'band.manualLow':
+    'MANUAL MODE · level {level} % is below fill start ({start} %) and auto filling is off: fill by hand or switch to Auto',
   'band.count.critical': '{n} critical',
   'band.count.warning': '{n} warning',
   'band.count.info': '{n} info',

@@ -184,6 +184,9 @@ export const FR: Record<TextKey, string> = {
   'band.closed': 'Vanne fermée',
   'band.closedBy': 'Vanne fermée · {list}',
   'band.noAlarm': 'Aucune alarme',
+  'band.manual': 'MODE MANUEL · la vanne ne remplit pas toute seule',
+  'band.manualLow':
+    'MODE MANUEL · niveau {level} % sous le seuil de remplissage ({start} %) et remplissage auto arrêté : remplissez à la main ou passez en Auto',
   'band.count.critical': '{n} critique(s)',
   'band.count.warning': '{n} avertissement(s)',
   'band.count.info': '{n} info',
