@@ -4,6 +4,7 @@
  * console on load, never colour alone, no raw codes, a visible reason on disabled controls,
  * and the manual-mode reminder. Screenshots go to test-artifacts/screenshots.
  */
+import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
@@ -259,4 +260,45 @@ describe('page quality (issue 11)', () => {
     await waitUntil(async () => (await reminder.count()) === 0);
     await context.close();
   }, 90_000);
+
+  it('audit on a phone: no sideways page, a word filter, CSV export of what is shown (FR)', async () => {
+    const [context, page] = await newPage(PHONE, 'fr-FR');
+    await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
+    const command = (name: string, args: object) =>
+      context.request.post(`${service.url}/api/commands`, { data: { name, args } });
+    await command('mode.set', { mode: 'auto' });
+    await command('valve.open', {}); // refused in auto: a refused record
+    await page.getByRole('link', { name: 'Journal' }).click();
+    const rows = page.locator('app-audit-page tbody tr');
+    await rows.first().waitFor();
+    const pageWidth = async () =>
+      Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    expect(await pageWidth()).toBeLessThanOrEqual(0);
+    await screenshot(page, 'audit-phone-fr');
+
+    await page.getByLabel('Filtrer').fill('valve.open refusé');
+    await expectText(page.getByTestId('audit-count'), /^\s*1 sur \d+ enregistrements/);
+    expect(await rows.count()).toBe(1);
+    await expectText(rows.first(), 'valve.open');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('audit-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^cryopilot-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^"time","user","role","source","command"/);
+    expect(lines).toHaveLength(2); // the header and the one record shown
+    expect(lines[1]).toContain('"valve.open"');
+    expect(lines[1]).toContain('"refused"');
+
+    await page.setViewportSize(LAPTOP);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByLabel('Filter').fill('');
+    await screenshot(page, 'audit-laptop-en');
+    await context.close();
+  }, 60_000);
 });

@@ -66,6 +66,12 @@ export class I18n {
     return new Date(iso).toLocaleTimeString(this.locale(), { hour12: false });
   }
 
+  /** A date in the current locale (`29/11/2026`). */
+  date(iso: string | null): string {
+    if (!iso) return '';
+    return new Date(iso).toLocaleDateString(this.locale());
+  }
+
   /** A number with a fixed count of decimals in the current locale. */
   number(value: number, decimals = 1): string {
     return value.toLocaleString(this.locale(), {
