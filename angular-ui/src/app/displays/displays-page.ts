@@ -85,7 +85,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
     .link code {
       overflow-wrap: anywhere;
       padding: 0.5rem;
-      background: var(--surface-2, #f1f3f5);
+      background: var(--muted-bg);
       border-radius: 4px;
     }
     .keys {
@@ -101,7 +101,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
       align-items: center;
     }
     .meta {
-      color: var(--muted, #5b6470);
+      color: var(--ink-2);
     }
   `,
 })

@@ -76,7 +76,7 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
     }
     .room-danger {
       background: var(--critical);
-      color: #fff;
+      color: var(--on-critical);
     }
     .room-unknown {
       background: var(--warning-bg);
@@ -103,7 +103,7 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
       font-size: 0.85rem;
     }
     .room-danger .count {
-      background: #fff;
+      background: var(--panel);
     }
     .count.sev-critical {
       color: var(--critical);

@@ -11,6 +11,7 @@ import {
   expectText,
   launchChromium,
   requireBuilds,
+  screenshot,
   ServiceProcess,
   signIn,
   waitUntil,
@@ -73,8 +74,12 @@ function report(names: string[]): string[] {
   );
 }
 
-async function adminPage(viewport = LAPTOP, locale = 'en-GB'): Promise<[BrowserContext, Page]> {
-  const context = await browser.newContext({ viewport, locale });
+async function adminPage(
+  viewport = LAPTOP,
+  locale = 'en-GB',
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<[BrowserContext, Page]> {
+  const context = await browser.newContext({ viewport, locale, colorScheme });
   const page = await context.newPage();
   await signIn(page, service.url, 'admin', ADMIN_PASSWORD);
   return [context, page];
@@ -226,4 +231,55 @@ describe('accessibility scan (axe-core): no serious or critical violation', () =
     await context.close();
     expect(report(['open valve dialog'])).toEqual([]);
   }, 60_000);
+
+  it('the dark theme (system setting): pages, alarms and a dialog, laptop EN and phone FR', async () => {
+    const [context, page] = await adminPage(LAPTOP, 'en-GB', 'dark');
+    const sim = (data: object) => context.request.post(`${service.url}/api/sim/fault`, { data });
+    await sim({ channel: 'ln2_level', fault: 'open-circuit' });
+    try {
+      const row = page.locator('li[data-alarm="level_sensor_fault"]');
+      await expectText(row, 'active');
+      await page.locator('app-trend-chart canvas').waitFor();
+      await scan(page, 'dark dashboard');
+      await screenshot(page, 'dark-dashboard-laptop-en');
+      await row.getByRole('button', { name: 'Acknowledge' }).click();
+      await dialog(page).waitFor();
+      await screenshot(page, 'dark-dialog-laptop-en');
+      await scanDialog(page, 'dark acknowledge dialog');
+      for (const [link, name] of [
+        ['Setpoints', 'dark setpoints'],
+        ['Audit', 'dark audit'],
+        ['Diagnostics', 'dark diagnostics'],
+      ]) {
+        await page.getByRole('link', { name: link }).click();
+        await page.locator('main h1').first().waitFor();
+        await page.waitForTimeout(300);
+        await scan(page, name);
+      }
+      const [phone, phonePage] = await adminPage(PHONE, 'fr-FR', 'dark');
+      await expectText(phonePage.locator('li[data-alarm="level_sensor_fault"]'), 'active');
+      await scan(phonePage, 'dark dashboard phone fr');
+      await screenshot(phonePage, 'dark-dashboard-phone-fr');
+      await phone.close();
+    } finally {
+      await sim({ fault: 'none' });
+    }
+    // Dark for real: the page background is dark grey, the alarm badge still red-hued.
+    const colours = await page.evaluate(`({
+      page: getComputedStyle(document.documentElement).backgroundColor,
+      critical: getComputedStyle(document.documentElement).getPropertyValue('--critical').trim(),
+    })`);
+    expect(colours).toEqual({ page: 'rgb(24, 28, 33)', critical: '#ff7b72' });
+    await context.close();
+    expect(
+      report([
+        'dark dashboard',
+        'dark acknowledge dialog',
+        'dark setpoints',
+        'dark audit',
+        'dark diagnostics',
+        'dark dashboard phone fr',
+      ]),
+    ).toEqual([]);
+  }, 120_000);
 });

@@ -42,7 +42,7 @@ const MUTE_KEY = 'cryopilot.muted';
       flex-wrap: wrap;
       padding: 0.5rem 1rem;
       background: var(--critical);
-      color: #fff;
+      color: var(--on-critical);
       font-weight: 700;
     }
     .alert-bar.is-visible {
@@ -54,7 +54,7 @@ const MUTE_KEY = 'cryopilot.muted';
     }
     @keyframes pulse {
       50% {
-        background: #7f1010;
+        filter: brightness(0.8);
       }
     }
   `,
