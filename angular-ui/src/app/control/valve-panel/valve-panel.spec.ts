@@ -37,6 +37,12 @@ describe('ValvePanel', () => {
     expect(button('valve-open').disabled).toBe(true);
     expect(button('valve-close').disabled).toBe(true);
     expect(element.querySelector('#why-open')?.textContent).toContain('viewer');
+    // The mode buttons too, with a visible reason rather than a tooltip (touch screens).
+    const modes = [...element.querySelectorAll<HTMLButtonElement>('.segmented .btn')];
+    expect(
+      modes.every((b) => b.disabled && b.getAttribute('aria-describedby') === 'why-open'),
+    ).toBe(true);
+    expect(modes.some((b) => b.hasAttribute('title'))).toBe(false);
   });
 
   it('an operator in auto mode may close but must switch to manual to open', async () => {
