@@ -46,7 +46,7 @@ const REFRESH_MS = 5_000;
             </dd>
             <dt class="group">{{ i18n.t('diag.links') }}</dt>
             @for (link of linkList(d); track link.name) {
-              <dt>{{ link.name }}</dt>
+              <dt>{{ linkName(link.name) }}</dt>
               <dd [attr.data-link]="link.name">
                 <span class="badge" [class]="'badge link-' + link.state">{{
                   i18n.t($any('link.' + link.state))
@@ -120,10 +120,21 @@ export class DiagnosticsPage implements OnInit {
     return value === null || value === undefined ? '—' : this.i18n.number(value, decimals);
   }
 
-  protected entries(record: Record<string, number>): string {
+  /** Counters in words and in the locale; a name the page does not know is shown as is. */
+  protected entries(record: Record<string, number | string | null>): string {
     return Object.entries(record)
-      .map(([k, v]) => `${k} ${v}`)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => {
+        const key = `diag.i2c.${k}`;
+        const name = this.i18n.has(key) ? this.i18n.t(key) : k;
+        return `${name} ${typeof v === 'number' ? this.num(v, 0) : v}`;
+      })
       .join(' · ');
+  }
+
+  protected linkName(name: string): string {
+    const key = `diag.link.${name}`;
+    return this.i18n.has(key) ? this.i18n.t(key) : name;
   }
 
   protected linkList(d: Diagnostics) {

@@ -195,6 +195,9 @@ describe('page quality (issue 11)', () => {
     await expectText(uptime, /^\s*\d+ (j|h|min|s)( \d+ (h|min|s))? ·/);
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await expectText(uptime, /^\s*\d+ (d|h|min|s)( \d+ (h|min|s))? ·/);
+    const diagnostics = (await page.locator('app-diagnostics-page').textContent()) ?? '';
+    expect(diagnostics).toContain('I/O card');
+    expect(diagnostics).not.toMatch(/\bnull\b|lastError|telemetry\b/);
     await screenshot(page, 'diagnostics-laptop-en');
     await context.close();
   }, 90_000);
