@@ -3,6 +3,7 @@ import type { TextKey } from '../core/i18n/en';
 import { I18n } from '../core/i18n/i18n';
 import { RealtimeState } from '../core/realtime/realtime-state';
 import { PRIORITY_SHAPE } from '../shared/priority';
+import { interlockText } from '../shared/service-text';
 import { clock, plantSummary, RoomState } from './plant-summary';
 
 /** The favicon's colour per room state (the tab shows it when the page is in the background). */
@@ -191,9 +192,7 @@ export class StatusBand implements OnDestroy {
       case 'closed':
         return valve.interlocks.length
           ? this.i18n.t('band.closedBy', {
-              list: valve.interlocks
-                .map((lock) => this.i18n.t(`interlock.${lock}` as TextKey))
-                .join(', '),
+              list: valve.interlocks.map((lock) => interlockText(this.i18n, lock)).join(', '),
             })
           : this.i18n.t('band.closed');
     }

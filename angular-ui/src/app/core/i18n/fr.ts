@@ -129,6 +129,13 @@ export const FR: Record<TextKey, string> = {
     'Données de télémétrie perdues : tampon plein ou écriture disque refusée',
   'alarm.mqtt_outbox_overflow': 'Données MQTT perdues : tampon plein ou écriture disque refusée',
   'alarm.disk_space_low': 'Disque de données presque plein : libérez de la place',
+  'alarm.notification_outbox_overflow':
+    "Notifications perdues : tampon d'un canal plein ou écriture disque refusée",
+  'alarm.boiloff_high':
+    "Consommation d'azote liquide bien au-dessus de l'habitude : vérifiez le vide",
+  'alarm.supply_slow':
+    "Remplissages plus lents que d'habitude : vérifiez le dewar d'alimentation et la ligne",
+  'alarm.o2_maintenance_due': 'Maintenance du capteur O2 due : test au gaz, étalonnage ou cellule',
   'trend.title': 'Tendance',
   'trend.range': 'Durée',
   'trend.minutes': '{n} min',
@@ -201,6 +208,7 @@ export const FR: Record<TextKey, string> = {
   'interlock.o2_low_low': 'déclenchement O2 verrouillé',
   'interlock.o2_unavailable': 'O2 indisponible',
   'interlock.fill_timeout': 'remplissage trop long (verrouillé)',
+  'interlock.o2_under_test': 'capteur O2 en test',
   'svc.starting': 'Démarrage : vanne en position de sécurité',
   'svc.inhibited': 'Remplissage bloqué : {p0}',
   'svc.noLevel': 'Remplissage bloqué : pas de mesure de niveau',
