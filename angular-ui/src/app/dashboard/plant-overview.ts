@@ -1,6 +1,7 @@
 import { Component, inject, input } from '@angular/core';
 import { AlarmPanel } from '../alarms/alarm-panel/alarm-panel';
 import { ValvePanel } from '../control/valve-panel/valve-panel';
+import { I18n } from '../core/i18n/i18n';
 import { RealtimeState } from '../core/realtime/realtime-state';
 import { ProcessTile } from './process-tile/process-tile';
 
@@ -12,6 +13,8 @@ import { ProcessTile } from './process-tile/process-tile';
   selector: 'app-plant-overview',
   imports: [ProcessTile, ValvePanel, AlarmPanel],
   template: `
+    <!-- The page's title for screen readers and the outline (axe: page-has-heading-one). -->
+    <h1 class="sr-only">{{ i18n.t('nav.dashboard') }}</h1>
     <section class="tiles">
       @for (channel of state.channels(); track channel.id) {
         <app-process-tile
@@ -54,5 +57,6 @@ import { ProcessTile } from './process-tile/process-tile';
 })
 export class PlantOverview {
   protected readonly state = inject(RealtimeState);
+  protected readonly i18n = inject(I18n);
   readonly readOnly = input(false);
 }

@@ -1,6 +1,7 @@
 import { Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
 import { ControlApi, Diagnostics } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
+import { humanDuration } from '../shared/duration';
 
 const REFRESH_MS = 5_000;
 
@@ -22,11 +23,11 @@ const REFRESH_MS = 5_000;
             <dt>{{ i18n.t('diag.firmware') }}</dt>
             <dd data-testid="firmware">{{ d.hardware.firmware ?? '—' }}</dd>
             <dt>{{ i18n.t('diag.cpuTemp') }}</dt>
-            <dd>{{ d.hardware.cpuTempC ?? '—' }} °C</dd>
+            <dd>{{ num(d.hardware.cpuTempC) }} °C</dd>
             <dt>{{ i18n.t('diag.supply') }}</dt>
-            <dd>{{ d.hardware.supplyV ?? '—' }} V</dd>
+            <dd>{{ num(d.hardware.supplyV, 2) }} V</dd>
             <dt>{{ i18n.t('diag.pi5v') }}</dt>
-            <dd>{{ d.hardware.pi5vV ?? '—' }} V</dd>
+            <dd>{{ num(d.hardware.pi5vV, 2) }} V</dd>
             <dt>{{ i18n.t('diag.i2c') }}</dt>
             <dd>{{ entries(d.hardware.i2c) }}</dd>
             <dt>{{ i18n.t('diag.watchdog') }}</dt>
@@ -40,22 +41,26 @@ const REFRESH_MS = 5_000;
             <dd>{{ d.controlLoop.ticks }}</dd>
             <dt>{{ i18n.t('diag.jitter') }}</dt>
             <dd>
-              {{ d.controlLoop.jitterMs.p50.toFixed(1) }} /
-              {{ d.controlLoop.jitterMs.p99.toFixed(1) }} /
-              {{ d.controlLoop.jitterMs.max.toFixed(1) }} ms
+              {{ num(d.controlLoop.jitterMs.p50) }} / {{ num(d.controlLoop.jitterMs.p99) }} /
+              {{ num(d.controlLoop.jitterMs.max) }} ms
             </dd>
             <dt class="group">{{ i18n.t('diag.links') }}</dt>
             @for (link of linkList(d); track link.name) {
-              <dt>{{ link.name }}</dt>
+              <dt>{{ linkName(link.name) }}</dt>
               <dd [attr.data-link]="link.name">
-                <span class="badge" [class]="'badge link-' + link.state">{{ link.state }}</span>
+                <span class="badge" [class]="'badge link-' + link.state">{{
+                  i18n.t($any('link.' + link.state))
+                }}</span>
                 {{ link.detail }}
               </dd>
             }
             <dt>{{ i18n.t('diag.disk') }}</dt>
-            <dd>{{ d.disk.freeMb ?? '—' }} / {{ d.disk.totalMb ?? '—' }} MB</dd>
+            <dd>{{ num(d.disk.freeMb, 0) }} / {{ num(d.disk.totalMb, 0) }} MB</dd>
             <dt>{{ i18n.t('diag.uptime') }}</dt>
-            <dd>{{ d.process.uptimeS }} s · {{ d.process.rssMb }} MB · {{ d.process.node }}</dd>
+            <dd data-testid="uptime">
+              {{ duration(d.process.uptimeS) }} · {{ num(d.process.rssMb, 0) }} MB ·
+              {{ d.process.node }}
+            </dd>
           </dl>
         </div>
       } @else if (!error()) {
@@ -106,10 +111,30 @@ export class DiagnosticsPage implements OnInit {
     this.destroyRef.onDestroy(() => clearInterval(timer));
   }
 
-  protected entries(record: Record<string, number>): string {
+  protected duration(seconds: number): string {
+    return humanDuration(this.i18n, seconds);
+  }
+
+  /** A figure in the page's locale (20,5 in French), a dash when the card did not say. */
+  protected num(value: number | null | undefined, decimals = 1): string {
+    return value === null || value === undefined ? '—' : this.i18n.number(value, decimals);
+  }
+
+  /** Counters in words and in the locale; a name the page does not know is shown as is. */
+  protected entries(record: Record<string, number | string | null>): string {
     return Object.entries(record)
-      .map(([k, v]) => `${k} ${v}`)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => {
+        const key = `diag.i2c.${k}`;
+        const name = this.i18n.has(key) ? this.i18n.t(key) : k;
+        return `${name} ${typeof v === 'number' ? this.num(v, 0) : v}`;
+      })
       .join(' · ');
+  }
+
+  protected linkName(name: string): string {
+    const key = `diag.link.${name}`;
+    return this.i18n.has(key) ? this.i18n.t(key) : name;
   }
 
   protected linkList(d: Diagnostics) {

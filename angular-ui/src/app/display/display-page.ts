@@ -77,7 +77,7 @@ type WakeLockNavigator = Navigator & {
       gap: 1rem;
       align-items: center;
       justify-content: flex-end;
-      color: var(--muted, #5b6470);
+      color: var(--ink-2);
       font-size: 0.9rem;
     }
   `,

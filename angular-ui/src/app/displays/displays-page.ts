@@ -12,7 +12,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
   imports: [ConfirmDialog],
   template: `
     <section class="panel">
-      <h1 class="panel-title">{{ i18n.t('displays.title') }}</h1>
+      <h1 class="panel-title" tabindex="-1" #heading>{{ i18n.t('displays.title') }}</h1>
       <p>{{ i18n.t('displays.intro') }}</p>
       <form class="create" (submit)="$event.preventDefault(); create()">
         <label class="field">
@@ -63,6 +63,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
       </ul>
     </section>
     <app-confirm-dialog
+      [fallbackFocus]="heading"
       [title]="i18n.t('displays.confirmRevoke', { name: revoking() ?? '' })"
       [confirmLabel]="i18n.t('displays.revoke')"
       (confirmed)="revoke()"
@@ -84,7 +85,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
     .link code {
       overflow-wrap: anywhere;
       padding: 0.5rem;
-      background: var(--surface-2, #f1f3f5);
+      background: var(--muted-bg);
       border-radius: 4px;
     }
     .keys {
@@ -100,7 +101,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
       align-items: center;
     }
     .meta {
-      color: var(--muted, #5b6470);
+      color: var(--ink-2);
     }
   `,
 })
@@ -159,6 +160,8 @@ export class DisplaysPage implements OnInit {
     } catch (error) {
       this.fail(error);
     }
+    // Its Revoke button went with it: focus goes to the page heading, not to nowhere.
+    this.dialog().settleFocus();
   }
 
   private async load(): Promise<void> {

@@ -1,11 +1,15 @@
 import type { CommandOutcome } from '../core/realtime/command-sender';
 import type { I18n } from '../core/i18n/i18n';
+import { serviceText } from './service-text';
 
 /** One line telling the operator what became of a command. */
 export function describeOutcome(i18n: I18n, outcome: CommandOutcome): string {
   if (outcome.ok) {
     const message = (outcome.result as { message?: unknown } | null)?.message;
-    return i18n.t('valve.sent', { message: typeof message === 'string' ? message : 'ok' });
+    // Acknowledge, reset and shelve answer with the alarm only: "Done.", not "Done: ok".
+    return typeof message === 'string'
+      ? i18n.t('valve.sent', { message: serviceText(i18n, message) })
+      : i18n.t('common.done');
   }
   const { code, message } = outcome.error;
   switch (code) {
@@ -17,6 +21,6 @@ export function describeOutcome(i18n: I18n, outcome: CommandOutcome): string {
     case 'hardware_error':
       return i18n.t('error.hardware_error', { message });
     default:
-      return i18n.t('error.generic', { code, message });
+      return i18n.t('error.generic', { message: serviceText(i18n, message) });
   }
 }

@@ -106,4 +106,22 @@ describe('plantSummary', () => {
       '1:02:05',
     ]);
   });
+
+  it('reminds of manual mode, and warns when the level is below fill start (issue 11)', () => {
+    expect(summary().manual).toBeNull();
+    const manual = { ...valve(false), mode: 'manual' as const };
+    expect(summary({ valve: manual }).manual).toEqual({
+      levelPct: 42,
+      fillStartPct: DEFAULT_SETPOINTS.fillStartPct,
+      belowFillStart: false,
+    });
+    const low = DEFAULT_SETPOINTS.fillStartPct - 1;
+    expect(summary({ valve: manual, channels: [level(low)] }).manual).toMatchObject({
+      levelPct: low,
+      belowFillStart: true,
+    });
+    // A level that cannot be read is not "below": the sensor fault says that.
+    const bad = { ...level(0), value: null, quality: 'bad' } as ChannelView;
+    expect(summary({ valve: manual, channels: [bad] }).manual?.belowFillStart).toBe(false);
+  });
 });

@@ -25,6 +25,15 @@ export interface PlantSummary {
       }
     | { readonly kind: 'closed'; readonly interlocks: readonly Interlock[] };
   readonly alarms: { readonly critical: number; readonly warning: number; readonly info: number };
+  /**
+   * Manual mode, null in auto: nothing fills the dewar by itself then. `belowFillStart` when
+   * the level is under the point where auto would have started a fill.
+   */
+  readonly manual: {
+    readonly levelPct: number | null;
+    readonly fillStartPct: number;
+    readonly belowFillStart: boolean;
+  } | null;
 }
 
 const USABLE = new Set(['good', 'uncertain']);
@@ -78,6 +87,17 @@ export function plantSummary(input: {
             }
           : { kind: 'closed', interlocks: valve.interlocks },
     alarms: counts,
+    manual:
+      valve?.mode === 'manual' && setpoints !== null
+        ? {
+            levelPct: level?.value ?? null,
+            fillStartPct: setpoints.fillStartPct,
+            belowFillStart:
+              level?.value !== null &&
+              level?.value !== undefined &&
+              level.value < setpoints.fillStartPct,
+          }
+        : null,
   };
 }
 

@@ -2,6 +2,8 @@ import { Component, computed, effect, inject, OnDestroy, signal } from '@angular
 import type { TextKey } from '../core/i18n/en';
 import { I18n } from '../core/i18n/i18n';
 import { RealtimeState } from '../core/realtime/realtime-state';
+import { PRIORITY_SHAPE } from '../shared/priority';
+import { interlockText } from '../shared/service-text';
 import { clock, plantSummary, RoomState } from './plant-summary';
 
 /** The favicon's colour per room state (the tab shows it when the page is in the background). */
@@ -30,6 +32,7 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
         @for (p of priorities; track p) {
           @if (summary().alarms[p]) {
             <span class="count" [class]="'count sev-' + p">
+              <span aria-hidden="true">{{ shapes[p] }}</span>
               {{ i18n.t(countKey(p), { n: summary().alarms[p] }) }}
             </span>
           }
@@ -39,6 +42,18 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
         }
       </span>
     </div>
+    @if (manualText(); as text) {
+      <p
+        class="manual"
+        [class.manual-low]="summary().manual?.belowFillStart"
+        data-testid="band-manual"
+      >
+        <span class="shape" aria-hidden="true">{{
+          summary().manual?.belowFillStart ? shapes.warning : '✋'
+        }}</span>
+        {{ text }}
+      </p>
+    }
   `,
   styles: `
     :host {
@@ -62,7 +77,7 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
     }
     .room-danger {
       background: var(--critical);
-      color: #fff;
+      color: var(--on-critical);
     }
     .room-unknown {
       background: var(--warning-bg);
@@ -89,7 +104,7 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
       font-size: 0.85rem;
     }
     .room-danger .count {
-      background: #fff;
+      background: var(--panel);
     }
     .count.sev-critical {
       color: var(--critical);
@@ -98,12 +113,28 @@ const FAVICON_COLOUR: Record<RoomState | 'offline', string> = {
     .count.sev-warning {
       color: var(--warning);
     }
+    /* Manual mode: a reminder, not an alarm (no red); amber once the level needs a fill. */
+    .manual {
+      margin: 0;
+      padding: 0.3rem 1rem;
+      border-bottom: 1px solid var(--line);
+      background: var(--info-bg);
+      color: var(--info);
+      font-weight: 700;
+      font-size: 0.9rem;
+    }
+    .manual-low {
+      background: var(--warning-bg);
+      color: var(--warning);
+      border-bottom-color: var(--warning);
+    }
   `,
 })
 export class StatusBand implements OnDestroy {
   protected readonly i18n = inject(I18n);
   private readonly state = inject(RealtimeState);
   protected readonly priorities = ['critical', 'warning', 'info'] as const;
+  protected readonly shapes = PRIORITY_SHAPE;
   /** Elapsed fill time moves every second even between samples. */
   private readonly now = signal(Date.now());
   private readonly ticker = setInterval(() => this.now.set(Date.now()), 1000);
@@ -123,7 +154,10 @@ export class StatusBand implements OnDestroy {
     this.state.isLive() ? this.summary().room.state : 'offline',
   );
   protected readonly roomShape = computed(
-    () => ({ safe: '●', danger: '▲', unknown: '◆', offline: '○' })[this.roomClass()],
+    () =>
+      ({ safe: '●', danger: PRIORITY_SHAPE.critical, unknown: '◆', offline: '○' })[
+        this.roomClass()
+      ],
   );
   protected readonly roomText = computed(() => {
     const { room } = this.summary();
@@ -158,12 +192,20 @@ export class StatusBand implements OnDestroy {
       case 'closed':
         return valve.interlocks.length
           ? this.i18n.t('band.closedBy', {
-              list: valve.interlocks
-                .map((lock) => this.i18n.t(`interlock.${lock}` as TextKey))
-                .join(', '),
+              list: valve.interlocks.map((lock) => interlockText(this.i18n, lock)).join(', '),
             })
           : this.i18n.t('band.closed');
     }
+  });
+  /** The manual-mode reminder, with the level warning when auto would be filling now. */
+  protected readonly manualText = computed(() => {
+    const manual = this.summary().manual;
+    if (!manual || !this.state.isLive()) return '';
+    if (!manual.belowFillStart) return this.i18n.t('band.manual');
+    return this.i18n.t('band.manualLow', {
+      level: this.i18n.number(manual.levelPct ?? 0, 0),
+      start: this.i18n.number(manual.fillStartPct, 0),
+    });
   });
   protected readonly anyAlarm = computed(() => {
     const { critical, warning, info } = this.summary().alarms;

@@ -108,3 +108,34 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** Polls `check` every 100 ms until it holds. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the first element of `locator` contains `text`. */
+export async function expectText(
+  locator: ReturnType<Page['locator']>,
+  text: string | RegExp,
+  timeoutMs = 15_000,
+): Promise<void> {
+  await waitUntil(async () => {
+    const content =
+      (await locator
+        .first()
+        .textContent()
+        .catch(() => null)) ?? '';
+    return typeof text === 'string' ? content.includes(text) : text.test(content);
+  }, timeoutMs).catch(async () => {
+    const content = await locator
+      .first()
+      .textContent()
+      .catch(() => '(none)');
+    throw new Error(`expected ${String(text)} in: ${content}`);
+  });
+}

@@ -7,11 +7,13 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
+  expectText,
   launchChromium,
   requireBuilds,
   screenshot,
   ServiceProcess,
   signIn,
+  waitUntil,
 } from './browser-support';
 
 const LAPTOP = { width: 1366, height: 860 };
@@ -315,35 +317,6 @@ async function adminCookie(): Promise<string> {
     body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function expectText(
-  locator: ReturnType<Page['locator']>,
-  text: string | RegExp,
-  timeoutMs = 15_000,
-): Promise<void> {
-  await waitUntil(async () => {
-    const content =
-      (await locator
-        .first()
-        .textContent()
-        .catch(() => null)) ?? '';
-    return typeof text === 'string' ? content.includes(text) : text.test(content);
-  }, timeoutMs).catch(async () => {
-    const content = await locator
-      .first()
-      .textContent()
-      .catch(() => '(none)');
-    throw new Error(`expected ${String(text)} in: ${content}`);
-  });
 }
 
 async function expectDisabled(locator: ReturnType<Page['locator']>): Promise<void> {

@@ -2,6 +2,7 @@ import { Component, computed, effect, inject, signal } from '@angular/core';
 import type { Alarm } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
 import { RealtimeState } from '../../core/realtime/realtime-state';
+import { alarmText } from '../../shared/service-text';
 
 const MUTE_KEY = 'cryopilot.muted';
 
@@ -17,7 +18,7 @@ const MUTE_KEY = 'cryopilot.muted';
     <div class="alert-bar" [class.is-visible]="current()" role="alert" aria-live="assertive">
       @if (current(); as alarm) {
         <span class="alert-text">{{
-          i18n.t('alarms.newCritical', { message: alarm.message })
+          i18n.t('alarms.newCritical', { message: messageText(alarm) })
         }}</span>
         <button type="button" class="btn btn-small" (click)="dismiss()">
           {{ i18n.t('alarms.dismiss') }}
@@ -41,7 +42,7 @@ const MUTE_KEY = 'cryopilot.muted';
       flex-wrap: wrap;
       padding: 0.5rem 1rem;
       background: var(--critical);
-      color: #fff;
+      color: var(--on-critical);
       font-weight: 700;
     }
     .alert-bar.is-visible {
@@ -53,7 +54,7 @@ const MUTE_KEY = 'cryopilot.muted';
     }
     @keyframes pulse {
       50% {
-        background: #7f1010;
+        filter: brightness(0.8);
       }
     }
   `,
@@ -65,6 +66,7 @@ export class AlarmAlert {
   private readonly alerted = signal<ReadonlySet<string>>(new Set());
   private readonly dismissed = signal<ReadonlySet<string>>(new Set());
   private audio: AudioContext | null = null;
+  protected readonly messageText = (alarm: Alarm): string => alarmText(this.i18n, alarm);
 
   private readonly unacked = computed(() =>
     this.state

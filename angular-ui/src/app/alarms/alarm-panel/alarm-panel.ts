@@ -7,6 +7,8 @@ import { RealtimeState } from '../../core/realtime/realtime-state';
 import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+import { PRIORITY_SHAPE } from '../../shared/priority';
+import { alarmText } from '../../shared/service-text';
 
 type AlarmAction = 'ack' | 'reset' | 'shelve';
 
@@ -31,11 +33,26 @@ export class AlarmPanel {
 
   readonly readOnly = input(false);
   protected readonly alarms = this.state.activeAlarms;
+  protected readonly shapes = PRIORITY_SHAPE;
   protected readonly canOperate = computed(
     () => this.state.isLive() && this.session.may('alarm.ack'),
   );
   protected readonly canShelve = computed(
     () => this.state.isLive() && this.session.may('alarm.shelve'),
+  );
+  /**
+   * Why Acknowledge and Reset are disabled, as visible text under the list: a touch screen
+   * never shows a tooltip, and a viewer must see that the page is not broken.
+   */
+  protected readonly whyNot = computed(() => {
+    if (this.canOperate()) return '';
+    if (!this.state.isLive()) return this.i18n.t('valve.why.notLive');
+    return this.i18n.t('alarms.why.role', {
+      role: this.i18n.t(`role.${this.session.role() ?? 'viewer'}` as TextKey),
+    });
+  });
+  protected readonly anyActionable = computed(() =>
+    this.alarms().some((a) => this.canAck(a) || this.canReset(a)),
   );
   protected readonly target = signal<{ alarm: Alarm; action: AlarmAction } | null>(null);
   protected readonly comment = signal('');
@@ -49,8 +66,12 @@ export class AlarmPanel {
       reset: 'alarms.resetTitle',
       shelve: 'alarms.shelveTitle',
     }[target.action] as TextKey;
-    return this.i18n.t(key, { id: target.alarm.id });
+    return this.i18n.t(key, { id: alarmText(this.i18n, target.alarm) });
   });
+
+  protected messageText(alarm: Alarm): string {
+    return alarmText(this.i18n, alarm);
+  }
 
   protected stateText(alarm: Alarm): string {
     return this.i18n.t(`alarms.state.${alarm.state}` as TextKey, {
@@ -93,5 +114,7 @@ export class AlarmPanel {
           ? await this.commands.send('alarm.reset', { alarmId })
           : await this.commands.send('alarm.shelve', { alarmId, minutes: this.minutes(), comment });
     this.feedback.set(describeOutcome(this.i18n, outcome));
+    // A reset or an acknowledge may remove the button that opened the dialog.
+    this.dialog().settleFocus();
   }
 }

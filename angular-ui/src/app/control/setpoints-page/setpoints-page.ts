@@ -47,7 +47,9 @@ type Edits = Partial<Record<keyof Setpoints, string>>;
     </form>
 
     <form class="panel trips" (submit)="$event.preventDefault(); askTrips()">
-      <h2 class="panel-title">{{ i18n.t('setpoints.trips.title') }}</h2>
+      <h2 class="panel-title" tabindex="-1" #tripsHeading>
+        {{ i18n.t('setpoints.trips.title') }}
+      </h2>
       <p class="notice">{{ i18n.t('setpoints.trips.notice') }}</p>
       @if (state.setpoints(); as current) {
         <fieldset [disabled]="!canEdit()">
@@ -83,6 +85,7 @@ type Edits = Partial<Record<keyof Setpoints, string>>;
     <app-confirm-dialog
       [title]="i18n.t('setpoints.trips.confirmTitle')"
       [confirmLabel]="i18n.t('setpoints.trips.confirm')"
+      [fallbackFocus]="tripsHeading"
       [confirmDisabled]="reason().trim().length < 3"
       (confirmed)="saveTrips()"
     >
@@ -214,5 +217,6 @@ export class SetpointsPage {
     } else {
       this.tripFeedback.set(describeOutcome(this.i18n, outcome));
     }
+    this.dialog().settleFocus();
   }
 }

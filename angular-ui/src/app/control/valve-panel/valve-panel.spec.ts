@@ -3,7 +3,7 @@ import { commandsAllowedFor, sessionInfo, type Role } from '@cryopilot/protocol'
 import { ControlApi } from '../../core/api/control-api';
 import { RealtimeConnection } from '../../core/realtime/realtime-connection';
 import { REALTIME_URL, SESSION_PROBE, SOCKET_FACTORY } from '../../core/realtime/socket-factory';
-import { FakeSocketFactory, snapshot } from '../../core/realtime/testing/fake-socket';
+import { alarm, FakeSocketFactory, snapshot } from '../../core/realtime/testing/fake-socket';
 import { Session } from '../../core/session/session';
 import { ValvePanel } from './valve-panel';
 import { valveControlReasons } from './valve-rules';
@@ -37,6 +37,12 @@ describe('ValvePanel', () => {
     expect(button('valve-open').disabled).toBe(true);
     expect(button('valve-close').disabled).toBe(true);
     expect(element.querySelector('#why-open')?.textContent).toContain('viewer');
+    // The mode buttons too, with a visible reason rather than a tooltip (touch screens).
+    const modes = [...element.querySelectorAll<HTMLButtonElement>('.segmented .btn')];
+    expect(
+      modes.every((b) => b.disabled && b.getAttribute('aria-describedby') === 'why-open'),
+    ).toBe(true);
+    expect(modes.some((b) => b.hasAttribute('title'))).toBe(false);
   });
 
   it('an operator in auto mode may close but must switch to manual to open', async () => {
@@ -71,6 +77,31 @@ describe('ValvePanel', () => {
     fixture.detectChanges();
     expect(button('valve-close').disabled).toBe(true);
     expect(TestBed.inject(RealtimeConnection).state()).toBe('reconnecting');
+  });
+});
+
+describe('ValvePanel never colour alone (issue 11)', () => {
+  beforeEach(() => localStorage.setItem('cryopilot.language', 'en'));
+
+  it('a normal start-up interlock is a neutral badge; one behind an alarm takes its priority', async () => {
+    const base = snapshot().state.valve;
+    const { element } = await render('operator', {
+      valve: { ...base, interlocks: ['startup', 'o2_low_low'] },
+      alarms: [alarm({ id: 'o2_low_low', severity: 'critical', state: 'latched' })],
+    });
+    const badges = [...element.querySelectorAll('[data-testid="interlock"]')];
+    expect(badges[0].className).toContain('badge-muted');
+    expect(badges[0].textContent).toContain('starting up');
+    expect(badges[1].className).toContain('badge-critical');
+    expect(badges[1].textContent).toContain('■');
+  });
+
+  it('the selected mode is pressed, not disabled; Close is not painted as an alarm', async () => {
+    const { element, button } = await render('operator');
+    const auto = [...element.querySelectorAll<HTMLButtonElement>('.segmented .btn')][0];
+    expect(auto.getAttribute('aria-pressed')).toBe('true');
+    expect(auto.disabled).toBe(false);
+    expect(button('valve-close').className).not.toMatch(/danger|critical/);
   });
 });
 

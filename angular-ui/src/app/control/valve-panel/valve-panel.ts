@@ -1,13 +1,17 @@
 import { Component, computed, inject, input, signal, viewChild } from '@angular/core';
-import type { Mode } from '@cryopilot/protocol';
-import type { TextKey } from '../../core/i18n/en';
+import type { Interlock, Mode, Severity } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
 import { CommandSender } from '../../core/realtime/command-sender';
 import { RealtimeState } from '../../core/realtime/realtime-state';
 import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+import { PRIORITY_SHAPE, standingPriority } from '../../shared/priority';
+import { interlockText, serviceText } from '../../shared/service-text';
 import { DisabledReason, valveControlReasons } from './valve-rules';
+
+/** The alarm behind an interlock whose id differs from it; `startup` has none (it is normal). */
+const INTERLOCK_ALARM: Partial<Record<Interlock, string>> = { o2_unavailable: 'o2_sensor_fault' };
 
 type PendingAction = { kind: 'open' } | { kind: 'close' } | { kind: 'mode'; mode: Mode };
 
@@ -55,6 +59,16 @@ export class ValvePanel {
     }
   });
 
+  protected readonly shapes = PRIORITY_SHAPE;
+  protected readonly serviceText = serviceText;
+  protected readonly interlockText = interlockText;
+
+  /** An interlock is red or amber only through the alarm standing behind it (never startup). */
+  protected interlockPriority(lock: Interlock): Severity | null {
+    if (lock === 'startup') return null;
+    return standingPriority(this.state.activeAlarms(), INTERLOCK_ALARM[lock] ?? lock);
+  }
+
   protected reasonText(reason: DisabledReason): string {
     if (!reason) return '';
     // Interlocks arrive as codes: said in the page's language.
@@ -64,7 +78,7 @@ export class ValvePanel {
         ? {
             list: list
               .split(', ')
-              .map((code) => this.i18n.t(`interlock.${code}` as TextKey))
+              .map((code) => interlockText(this.i18n, code))
               .join(', '),
           }
         : reason.params;
@@ -87,5 +101,7 @@ export class ValvePanel {
         : await this.commands.send(action.kind === 'open' ? 'valve.open' : 'valve.close');
     this.busy.set(false);
     this.feedback.set(describeOutcome(this.i18n, outcome));
+    // Opening disables Open (the valve is open now): focus must not fall to the page.
+    this.dialog().settleFocus();
   }
 }

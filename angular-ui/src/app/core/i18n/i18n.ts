@@ -45,6 +45,11 @@ export class I18n {
   readonly t = (key: TextKey, params?: Record<string, string | number>): string =>
     interpolate(DICTIONARIES[this.languageSignal()][key], params);
 
+  /** Whether `key` has a text (for codes from the service that a newer service may extend). */
+  has(key: string): key is TextKey {
+    return key in DICTIONARIES[this.languageSignal()];
+  }
+
   use(language: Language): void {
     this.languageSignal.set(language);
     document.documentElement.lang = language;
@@ -59,6 +64,12 @@ export class I18n {
   time(iso: string | null): string {
     if (!iso) return '';
     return new Date(iso).toLocaleTimeString(this.locale(), { hour12: false });
+  }
+
+  /** A date in the current locale (`29/11/2026`). */
+  date(iso: string | null): string {
+    if (!iso) return '';
+    return new Date(iso).toLocaleDateString(this.locale());
   }
 
   /** A number with a fixed count of decimals in the current locale. */

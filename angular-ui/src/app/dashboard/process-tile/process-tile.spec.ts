@@ -1,22 +1,35 @@
 import { TestBed } from '@angular/core/testing';
-import type { Quality } from '@cryopilot/protocol';
+import type { Alarm, Quality } from '@cryopilot/protocol';
+import { RealtimeConnection } from '../../core/realtime/realtime-connection';
+import { RealtimeState } from '../../core/realtime/realtime-state';
 import { REALTIME_URL, SESSION_PROBE, SOCKET_FACTORY } from '../../core/realtime/socket-factory';
-import { FakeSocketFactory, snapshot } from '../../core/realtime/testing/fake-socket';
+import { alarm, FakeSocketFactory, snapshot } from '../../core/realtime/testing/fake-socket';
 import { ProcessTile } from './process-tile';
 
-function render(quality: Quality, value: number | null, mA: number | null = 12) {
+function render(
+  quality: Quality,
+  value: number | null,
+  mA: number | null = 12,
+  { unit = '%', alarms = [] as Alarm[] } = {},
+) {
+  const sockets = new FakeSocketFactory();
   TestBed.configureTestingModule({
     providers: [
-      { provide: SOCKET_FACTORY, useValue: new FakeSocketFactory().create },
+      { provide: SOCKET_FACTORY, useValue: sockets.create },
       { provide: REALTIME_URL, useValue: 'ws://test/ws' },
       { provide: SESSION_PROBE, useValue: () => Promise.resolve('valid') },
     ],
   });
+  // The standing alarms reach the tile through the live state, as in the page.
+  TestBed.inject(RealtimeState);
+  TestBed.inject(RealtimeConnection).connect();
+  sockets.last.open();
+  sockets.last.receive(snapshot({}, alarms));
   const fixture = TestBed.createComponent(ProcessTile);
   fixture.componentRef.setInput('channel', {
-    id: 'ln2_level',
-    label: 'LN2 level',
-    unit: '%',
+    id: unit === '%' ? 'ln2_level' : 'o2_1',
+    label: unit === '%' ? 'LN2 level' : 'O2 1',
+    unit,
     value,
     mA,
     quality,
@@ -58,5 +71,44 @@ describe('ProcessTile', () => {
     const element = render('good', 50);
     const labels = [...element.querySelectorAll('.mark-label')].map((e) => e.textContent);
     expect(labels).toEqual(['L', '▲', '▼', 'HH']);
+  });
+
+  describe('never colour alone (issue 11)', () => {
+    // The fixture's element is the tile's host, where the priority classes live.
+    const classes = (element: HTMLElement) => element.className;
+
+    it.each([
+      ['%vol', 17.5, 'LOW-LOW', 'critical', '■'],
+      ['%vol', 19, 'LOW', 'warning', '▲'],
+      ['%vol', 24, 'HIGH', 'warning', '▲'],
+      ['%', 96, 'HIGH-HIGH', 'critical', '■'],
+      ['%', 5, 'LOW', 'warning', '▲'],
+    ] as const)('%s %s is tagged %s with the %s shape', (unit, value, tag, priority, shape) => {
+      const element = render('good', value, 12, { unit });
+      const text = element.querySelector('[data-testid="tag"]')?.textContent ?? '';
+      expect(text).toContain(tag);
+      expect(text).toContain(shape);
+      expect(text).toContain(`(${priority})`); // said to screen readers, not only shown
+      expect(classes(element)).toContain(`tile-${priority}`);
+    });
+
+    it('a value inside the limits has no tag and no alarm colour', () => {
+      const element = render('good', 50);
+      expect(element.querySelector('[data-testid="tag"]')).toBeNull();
+      expect(classes(element)).not.toMatch(/tile-(critical|warning)/);
+    });
+
+    it('a wire break takes the priority of its alarm: warning, not critical red', () => {
+      const fault = alarm({ id: 'level_sensor_fault', severity: 'warning' });
+      const element = render('bad', null, 2.1, { alarms: [fault] });
+      expect(classes(element)).toContain('tile-warning');
+      expect(classes(element)).not.toContain('tile-critical');
+      expect(element.querySelector('.tile-quality')?.textContent).toContain('▲');
+    });
+
+    it('bad data without a standing alarm is neutral (no alarm colour at all)', () => {
+      const element = render('bad', null, 2.1);
+      expect(classes(element)).not.toMatch(/tile-(critical|warning)/);
+    });
   });
 });

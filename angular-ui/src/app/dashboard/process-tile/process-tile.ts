@@ -1,17 +1,20 @@
 import { Component, computed, inject, input } from '@angular/core';
-import type { Quality, Setpoints } from '@cryopilot/protocol';
+import type { Quality, Setpoints, Severity } from '@cryopilot/protocol';
 import { I18n } from '../../core/i18n/i18n';
 import type { TextKey } from '../../core/i18n/en';
 import type { ChannelView } from '../../core/realtime/realtime-state';
 import { RealtimeState } from '../../core/realtime/realtime-state';
-import { sparklinePath, tileScale, valueSeverity } from './tile-scale';
+import { PRIORITY_SHAPE, standingPriority } from '../../shared/priority';
+import { limitState, sensorFaultAlarm, sparklinePath, tileScale } from './tile-scale';
 
 const UNUSABLE: ReadonlySet<Quality> = new Set(['bad', 'stale', 'warmup']);
 
 /**
  * One process value: a large number with its unit only when the reading is usable; a bad,
  * stale or warming-up reading shows its quality instead (never a plain number). Threshold
- * marks on a bar, and a sparkline of the last two minutes.
+ * marks on a bar, and a sparkline of the last two minutes. Never colour alone: a value past a
+ * limit carries a tag (LOW-LOW, LOW, HIGH, HIGH-HIGH) and its priority's shape; an unusable
+ * reading takes the priority of the alarm standing for it (a wire break is a warning).
  */
 @Component({
   selector: 'app-process-tile',
@@ -19,8 +22,8 @@ const UNUSABLE: ReadonlySet<Quality> = new Set(['bad', 'stale', 'warmup']);
   styleUrl: './process-tile.css',
   host: {
     class: 'panel tile',
-    '[class.tile-critical]': "severity() === 'critical'",
-    '[class.tile-warning]': "severity() === 'warning'",
+    '[class.tile-critical]': "priority() === 'critical'",
+    '[class.tile-warning]': "priority() === 'warning'",
     '[class.tile-unusable]': 'isUnusable()',
     '[class.tile-not-live]': '!isLive()',
     role: 'group',
@@ -39,11 +42,22 @@ export class ProcessTile {
     () => UNUSABLE.has(this.channel().quality) || this.channel().value === null,
   );
   protected readonly scale = computed(() => tileScale(this.channel().unit, this.setpoints()));
-  protected readonly severity = computed(() => {
+  /** The limit a usable value is past, with its tag text and priority. */
+  protected readonly limit = computed(() => {
     const value = this.channel().value;
-    if (this.isUnusable() || value === null) return 'normal';
-    return valueSeverity(this.channel().unit, value, this.setpoints());
+    if (this.isUnusable() || value === null) return null;
+    const limit = limitState(this.channel().unit, value, this.setpoints());
+    return limit && { ...limit, text: this.i18n.t(`tile.tag.${limit.tag}` as TextKey) };
   });
+  /** The tile's priority: its limit's, or that of the alarm standing for an unusable reading. */
+  protected readonly priority = computed((): Severity | null => {
+    if (!this.isUnusable()) return this.limit()?.priority ?? null;
+    const faultAlarm = sensorFaultAlarm(this.channel().unit);
+    return standingPriority(this.state.activeAlarms(), faultAlarm);
+  });
+  protected readonly shapes = PRIORITY_SHAPE;
+  protected readonly priorityText = (priority: Severity): string =>
+    this.i18n.t(`alarms.severity.${priority}` as TextKey);
   protected readonly qualityLabel = computed(() =>
     this.i18n.t(`quality.${this.channel().quality}` as TextKey),
   );

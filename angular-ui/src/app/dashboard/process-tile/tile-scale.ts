@@ -41,21 +41,37 @@ export function tileScale(unit: string, setpoints: Setpoints | null): TileScale 
   };
 }
 
-/** How alarming a value is against the tile's marks. */
-export function valueSeverity(
+/** A limit a value is beyond, as the tile tags it (LOW-LOW, LOW, HIGH, HIGH-HIGH). */
+export type LimitTag = 'lowLow' | 'low' | 'high' | 'highHigh';
+export interface LimitState {
+  readonly tag: LimitTag;
+  readonly priority: 'critical' | 'warning';
+}
+
+/**
+ * Which limit a value is beyond, with the priority of the alarm on that limit (the same
+ * limits and priorities as the service's alarms), or null inside the normal band.
+ */
+export function limitState(
   unit: string,
   value: number,
   setpoints: Setpoints | null,
-): 'critical' | 'warning' | 'normal' {
-  if (!setpoints) return 'normal';
+): LimitState | null {
+  if (!setpoints) return null;
   if (unit === '%vol') {
-    if (value < setpoints.o2LowLowPct) return 'critical';
-    if (value < setpoints.o2LowPct || value > setpoints.o2HighPct) return 'warning';
-    return 'normal';
+    if (value < setpoints.o2LowLowPct) return { tag: 'lowLow', priority: 'critical' };
+    if (value < setpoints.o2LowPct) return { tag: 'low', priority: 'warning' };
+    if (value > setpoints.o2HighPct) return { tag: 'high', priority: 'warning' };
+    return null;
   }
-  if (value >= setpoints.levelHighHighPct) return 'critical';
-  if (value < setpoints.levelLowPct) return 'warning';
-  return 'normal';
+  if (value >= setpoints.levelHighHighPct) return { tag: 'highHigh', priority: 'critical' };
+  if (value < setpoints.levelLowPct) return { tag: 'low', priority: 'warning' };
+  return null;
+}
+
+/** The alarm that stands for a bad, stale or warming-up reading of a tile's sensor. */
+export function sensorFaultAlarm(unit: string): string {
+  return unit === '%vol' ? 'o2_sensor_fault' : 'level_sensor_fault';
 }
 
 /** SVG path (viewBox 0 0 100 30) of a sparkline; gaps where values are missing. */

@@ -4,6 +4,12 @@ import type { ChannelView } from '../../core/realtime/realtime-state';
 
 const COLOURS = ['#1f6fb2', '#7a4fb5', '#0f8a6a', '#b5651d'];
 
+/** Axis text and grid in the page's theme (light or dark), read when the chart draws. */
+const themed = (variable: string, fallback: string) => () =>
+  getComputedStyle(document.documentElement).getPropertyValue(variable).trim() || fallback;
+const axisInk = themed('--ink-2', '#444');
+const gridLine = themed('--line', '#d3d9e0');
+
 /** Trend windows offered: 15 min, 1 h, 4 h, … up to what the service keeps. */
 export function chartRanges(retainMinutes: number): number[] {
   return [15, 60, 240, 720, 1440].filter((m) => m <= Math.max(15, retainMinutes));
@@ -40,9 +46,9 @@ export function chartOptions(
       pct: { range: [0, 100] },
     },
     axes: [
-      { stroke: '#444', values: (_u, splits) => splits.map(clock) },
-      { scale: 'o2', label: '%vol', stroke: '#444', size: 50 },
-      { scale: 'pct', label: '%', side: 1, stroke: '#444', size: 50, grid: { show: false } },
+      { stroke: axisInk, grid: { stroke: gridLine }, values: (_u, splits) => splits.map(clock) },
+      { scale: 'o2', label: '%vol', stroke: axisInk, grid: { stroke: gridLine }, size: 50 },
+      { scale: 'pct', label: '%', side: 1, stroke: axisInk, size: 50, grid: { show: false } },
     ],
     series: [
       {},

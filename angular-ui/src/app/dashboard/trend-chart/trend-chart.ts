@@ -37,6 +37,8 @@ export class TrendChart {
   protected readonly loading = signal(false);
   private plot: uPlot | null = null;
   private frame: number | null = null;
+  private resizeFrame: number | null = null;
+  private width = 0;
   private setpoints: Setpoints | null = null;
 
   constructor() {
@@ -61,6 +63,7 @@ export class TrendChart {
           [[]],
           element,
         );
+        this.width = element.clientWidth;
         resize.observe(element);
       }
       this.scheduleRedraw();
@@ -68,6 +71,7 @@ export class TrendChart {
     inject(DestroyRef).onDestroy(() => {
       resize.disconnect();
       if (this.frame !== null) cancelAnimationFrame(this.frame);
+      if (this.resizeFrame !== null) cancelAnimationFrame(this.resizeFrame);
       this.plot?.destroy();
     });
   }
@@ -101,8 +105,20 @@ export class TrendChart {
     });
   }
 
+  /**
+   * Follows the container's width. Resizing the plot inside the observer's callback changed
+   * the observed box again (canvas and legend set its height), which Chromium reports as the
+   * "ResizeObserver loop completed with undelivered notifications" error on every load: so
+   * only a new width counts, and the plot is resized in the next frame, outside the callback.
+   */
   private resize(): void {
-    const element = this.host().nativeElement;
-    this.plot?.setSize({ width: element.clientWidth, height: this.plot.height });
+    if (this.resizeFrame !== null) return;
+    this.resizeFrame = requestAnimationFrame(() => {
+      this.resizeFrame = null;
+      const width = this.host().nativeElement.clientWidth;
+      if (!this.plot || width === this.width) return;
+      this.width = width;
+      this.plot.setSize({ width, height: this.plot.height });
+    });
   }
 }
