@@ -1,14 +1,16 @@
 import { Component } from '@angular/core';
+import { LogisticsPanel } from '../logistics/logistics-panel';
 import { PlantOverview } from './plant-overview';
 import { TrendChart } from './trend-chart/trend-chart';
 
-/** The plant at a glance: process tiles, valve, alarms and the live trend. */
+/** The plant at a glance: process tiles, valve, alarms, the live trend and the LN2 supply. */
 @Component({
   selector: 'app-dashboard',
-  imports: [PlantOverview, TrendChart],
+  imports: [PlantOverview, TrendChart, LogisticsPanel],
   template: `
     <app-plant-overview />
     <app-trend-chart />
+    <app-logistics-panel />
   `,
   styles: `
     :host {

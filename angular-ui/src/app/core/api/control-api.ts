@@ -1,5 +1,12 @@
 import { Injectable } from '@angular/core';
-import type { AuditRecord, SessionInfo, Trend } from '@cryopilot/protocol';
+import type {
+  AuditRecord,
+  Consumption,
+  FillsResponse,
+  SensorMaintenance,
+  SessionInfo,
+  Trend,
+} from '@cryopilot/protocol';
 
 /** An HTTP failure with the service's error code (`{ok:false, error:{code, message}}`). */
 export class ApiError extends Error {
@@ -96,6 +103,18 @@ export class ControlApi {
 
   audit(limit: number): Promise<AuditRecord[]> {
     return this.request('GET', `/api/audit?limit=${limit}`);
+  }
+
+  fills(limit: number): Promise<FillsResponse> {
+    return this.request('GET', `/api/fills?limit=${limit}`);
+  }
+
+  consumption(): Promise<Consumption> {
+    return this.request('GET', '/api/consumption');
+  }
+
+  sensorMaintenance(sensorId: string): Promise<SensorMaintenance> {
+    return this.request('GET', `/api/sensors/${encodeURIComponent(sensorId)}/maintenance`);
   }
 
   diagnostics(): Promise<Diagnostics> {
