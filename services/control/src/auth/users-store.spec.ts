@@ -6,7 +6,12 @@ import { SessionStore } from './session-store';
 import { UsersStore } from './users-store';
 
 /** The parameters of hashes stored before issue 13 (OWASP's 19 MiB, t = 2). */
-const OLD_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const OLD_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 const PASSWORD = 'a-long-password';
 
 /** Variant and parameters of an encoded hash (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`). */
@@ -28,7 +33,7 @@ describe('UsersStore password hashes', () => {
     return users.find((u) => u.username === username)?.hash;
   };
   const open = async () => {
-    const store = new UsersStore({ dataDir } as ConstructorParameters<typeof UsersStore>[0]);
+    const store = new UsersStore({ dataDir });
     await store.open();
     return store;
   };

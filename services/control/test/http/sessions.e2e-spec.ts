@@ -88,7 +88,12 @@ it('a password hash from before issue 13 signs in, is re-made with m = 7 MiB, t 
   // The data folder of an older version: argon2id at m = 19 MiB, t = 2, and a browser signed
   // in against that hash (sessions.json keeps the token's hash and the user's stamp).
   const oldDir = mkdtempSync(join(tmpdir(), 'sessions-e2e-old-'));
-  const oldOptions = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+  const oldOptions = {
+    type: argon2.argon2id,
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  } as const;
   const oldHash = await argon2.hash(ADMIN_PASSWORD, oldOptions);
   const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
   const token = randomBytes(32).toString('base64url');
