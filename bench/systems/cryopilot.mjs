@@ -29,8 +29,8 @@ channels:
  * the three in step, so that the bench measures what ships. A young generation of 2 × 2 MB
  * instead of V8's default 2 × 16 MB (the heap's largest reserve, left mostly empty by the
  * service's small, short-lived allocations), and a fixed malloc mmap threshold: glibc otherwise
- * raises its threshold after the first argon2 hash (19 MiB) is freed, and the next hashes,
- * served from the pool threads' arenas, then stay resident after every login.
+ * raises its threshold after the first argon2 hash (7 MiB; 19 MiB before) is freed, and the
+ * next hashes, served from the pool threads' arenas, then stay resident after every login.
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
 /** Environment of the same start (see SERVICE_NODE_FLAGS). */

@@ -3,7 +3,12 @@ export type LoginRefusal =
   { readonly kind: 'busy' } | { readonly kind: 'account-locked'; readonly retryAfterS: number };
 
 export interface LoginGateOptions {
-  /** Password verifications (argon2id, ~19 MiB each) running at once. */
+  /**
+   * Password verifications running at once: argon2id with m = 7 MiB each, so at most ~14 MiB
+   * for 2 (a hash stored with the older m = 19 MiB takes that for its verification, then 7 MiB
+   * for its re-hash, one after the other: at most ~38 MiB for 2, until every user has signed in
+   * once since the change).
+   */
   readonly maxConcurrent: number;
   /** Verifications waiting for a slot; beyond, attempts are refused at once (`busy`). */
   readonly maxWaiting: number;

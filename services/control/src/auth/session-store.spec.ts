@@ -7,7 +7,10 @@ import type { UsersStore } from './users-store';
 
 /** Users as the session store sees them: a stamp per user (role and password). */
 function users(stamps: Record<string, string | null>): UsersStore {
-  return { sessionStamp: (name: string) => stamps[name] ?? null } as unknown as UsersStore;
+  return {
+    sessionStamp: (name: string) => stamps[name] ?? null,
+    onHashUpgrade: () => undefined,
+  } as unknown as UsersStore;
 }
 
 describe('SessionStore', () => {

@@ -83,6 +83,21 @@ export class SessionStore implements OnModuleInit, OnApplicationShutdown {
     this.file = storage
       ? new AtomicJsonFile(join(storage.dataDir, 'sessions.json'), sessionsFileSchema, this.logger)
       : null;
+    users.onHashUpgrade((user, from, to) => this.restamp(user, from, to));
+  }
+
+  /**
+   * A sign-in re-made the user's password hash with new parameters (same password, same
+   * role): their sessions granted against the old hash carry on under the new one.
+   */
+  private restamp(user: string, from: string, to: string): void {
+    let changed = false;
+    for (const [id, session] of this.sessions) {
+      if (session.user !== user || session.stamp !== from) continue;
+      this.sessions.set(id, { ...session, stamp: to });
+      changed = true;
+    }
+    if (changed) void this.save();
   }
 
   async onModuleInit(): Promise<void> {

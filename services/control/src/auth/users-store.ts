@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { STORAGE_CONFIG, StorageConfig } from '../config/config.slices';
 import { AtomicJsonFile } from '../persistence/atomic-json-file';
+import { describeError } from '../persistence/fs-errors';
 import { SerialQueue } from '../persistence/serial-queue';
 
 const usernameSchema = z
@@ -25,17 +26,34 @@ export interface User {
 }
 
 /**
- * argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane). The library default
- * (64 MiB) made every login spike the service's RSS by ~65 MB on a Pi; these parameters still
- * cost an attacker about 19 MiB and tens of milliseconds per guess, on top of the login rate
- * limit. Hashes made with other parameters still verify (they are stored in the hash).
+ * argon2id with m = 7 MiB, t = 5, p = 1: one of the configurations the OWASP Password Storage
+ * Cheat Sheet (section "Argon2id") lists as equally strong, from m = 47 104 KiB (46 MiB), t = 1
+ * to m = 7 168 KiB (7 MiB), t = 5, each with p = 1; they trade memory against passes. The
+ * smallest memory suits a Pi whose RSS the peak of a login sets (issue 13): before, m = 19 MiB,
+ * t = 2 (also on that list); the library default (64 MiB) spiked RSS by ~65 MB. A guess still
+ * costs an attacker 7 MiB and tens of milliseconds, on top of the login rate limit. Hashes made
+ * with other parameters still verify (they are stored in the hash) and are re-hashed with
+ * these at the user's next successful sign-in (`verify`).
  */
 const HASH_OPTIONS = {
   type: argon2.argon2id,
-  memoryCost: 19_456,
-  timeCost: 2,
+  memoryCost: 7_168,
+  timeCost: 5,
   parallelism: 1,
 } as const;
+
+/** Whether a stored hash was made with other parameters (or another variant) than ours. */
+function isOutdated(hash: string): boolean {
+  if (!hash.startsWith('$argon2id$')) return true;
+  try {
+    return argon2.needsRehash(hash, HASH_OPTIONS);
+  } catch {
+    return false; // unparsable: verification failed already, nothing to upgrade
+  }
+}
+
+/** Called after a user's hash was upgraded: their sessions' stamp `from` is now `to`. */
+export type HashUpgradeListener = (username: string, from: string, to: string) => void;
 
 /** How often a running service looks for changes made by the users CLI. */
 const CHANGE_CHECK_MS = 1000;
@@ -85,6 +103,7 @@ export class UsersStore implements OnModuleDestroy {
   /** Changes and reloads run one at a time, so none works on a stale list. */
   private readonly changes = new SerialQueue();
   private watchTimer: NodeJS.Timeout | null = null;
+  private readonly upgradeListeners: HashUpgradeListener[] = [];
 
   constructor(@Inject(STORAGE_CONFIG.token) config: StorageConfig) {
     this.file = new AtomicJsonFile(
@@ -194,7 +213,11 @@ export class UsersStore implements OnModuleDestroy {
     });
   }
 
-  /** The user when the password matches, else null. */
+  /**
+   * The user when the password matches, else null. A match against a hash made with older
+   * parameters re-hashes the password with the current ones (saved like any change), before
+   * answering: the caller's bound on concurrent verifications (the login gate) covers it.
+   */
   async verify(username: string, password: string): Promise<User | null> {
     await this.changes.run(() => this.reloadIfChanged());
     const user = this.users.find((u) => u.username === username);
@@ -203,7 +226,41 @@ export class UsersStore implements OnModuleDestroy {
     this.dummyHash ??= await argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
     const hash = user?.hash ?? this.dummyHash;
     const matches = await argon2.verify(hash, password).catch(() => false);
-    return user && matches ? { username: user.username, role: user.role } : null;
+    if (!user || !matches) return null;
+    if (isOutdated(user.hash)) await this.upgradeHash(user.username, user.hash, password);
+    return { username: user.username, role: user.role };
+  }
+
+  /**
+   * Tells `listener` when a sign-in upgraded a user's hash: the session store keeps that
+   * user's sessions (same password, same role) instead of ending them as for a new password.
+   */
+  onHashUpgrade(listener: HashUpgradeListener): void {
+    this.upgradeListeners.push(listener);
+  }
+
+  /**
+   * Replaces `oldHash` (verified against `password` just before) with a hash made with the
+   * current parameters. Skipped when the user or their hash changed meanwhile (the users CLI
+   * wins); a failure (full disk) leaves the old hash, which keeps working, and the sign-in.
+   */
+  private async upgradeHash(username: string, oldHash: string, password: string): Promise<void> {
+    try {
+      const hash = await argon2.hash(password, HASH_OPTIONS);
+      const upgraded = await this.changes.run(async () => {
+        await this.reloadIfChanged();
+        const index = this.users.findIndex((u) => u.username === username && u.hash === oldHash);
+        if (index < 0) return false;
+        const from = this.sessionStamp(username)!;
+        await this.save(this.users.map((u, i) => (i === index ? { ...u, hash } : u)));
+        const to = this.sessionStamp(username)!;
+        for (const listener of this.upgradeListeners) listener(username, from, to);
+        return true;
+      });
+      if (upgraded) this.logger.log(`password hash of ${username} re-made with current parameters`);
+    } catch (error) {
+      this.logger.warn(`password hash of ${username} not upgraded (${describeError(error)})`);
+    }
   }
 
   find(username: string): User | null {

@@ -2,7 +2,9 @@
  * Sessions survive a restart, and wall displays sign in with a revocable key (issue 11: after a
  * restart the screen at the room door showed only a sign-in form).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import * as argon2 from 'argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -80,4 +82,75 @@ it('a display key signs a screen in read-only, again after a restart, until it i
     .expect(200);
   await get('/api/state', screen).expect(401); // its sessions end with the key
   await post('/api/auth/display', { key }).expect(401);
+});
+
+it('a password hash from before issue 13 signs in, is re-made with m = 7 MiB, t = 5, and signs nobody out', async () => {
+  // The data folder of an older version: argon2id at m = 19 MiB, t = 2, and a browser signed
+  // in against that hash (sessions.json keeps the token's hash and the user's stamp).
+  const oldDir = mkdtempSync(join(tmpdir(), 'sessions-e2e-old-'));
+  const oldOptions = {
+    type: argon2.argon2id,
+    memoryCost: 19_456,
+    timeCost: 2,
+    parallelism: 1,
+  } as const;
+  const oldHash = await argon2.hash(ADMIN_PASSWORD, oldOptions);
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+  const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  writeFileSync(
+    join(oldDir, 'users.json'),
+    JSON.stringify({ users: [{ username: 'admin', role: 'admin', hash: oldHash }] }),
+  );
+  writeFileSync(
+    join(oldDir, 'sessions.json'),
+    JSON.stringify({
+      sessions: [
+        {
+          id: sha256(token),
+          user: 'admin',
+          role: 'admin',
+          expiresAt: now + 3600_000,
+          endsAt: now + 3600_000,
+          stamp: `admin:${sha256(oldHash)}`,
+        },
+      ],
+    }),
+  );
+  const storedHash = () =>
+    (JSON.parse(readFileSync(join(oldDir, 'users.json'), 'utf8')) as { users: { hash: string }[] })
+      .users[0].hash;
+  let old: Awaited<ReturnType<typeof startTestApp>> | null = null;
+  try {
+    old = await startTestApp({}, { dataDir: oldDir });
+    const server = old.app.getHttpServer();
+    const earlier = `cryopilot_session=${token}`;
+    await request(server).get('/api/state').set('Cookie', earlier).expect(200);
+
+    await request(server)
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: 'wrong-password-here' })
+      .expect(401);
+    expect(storedHash()).toBe(oldHash);
+
+    const signedIn = await request(server)
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: ADMIN_PASSWORD })
+      .expect(200);
+    expect(storedHash()).toMatch(/^\$argon2id\$v=19\$/);
+    expect(storedHash().split('$')[3].split(',').sort()).toEqual(['m=7168', 'p=1', 't=5']);
+    await request(server).get('/api/state').set('Cookie', cookieOf(signedIn)).expect(200);
+    await request(server).get('/api/state').set('Cookie', earlier).expect(200); // still in
+
+    await old.close();
+    old = await startTestApp({}, { dataDir: oldDir });
+    await request(old.app.getHttpServer()).get('/api/state').set('Cookie', earlier).expect(200);
+    await request(old.app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ username: 'admin', password: ADMIN_PASSWORD })
+      .expect(200);
+  } finally {
+    await old?.close();
+    rmSync(oldDir, { recursive: true, force: true });
+  }
 });
