@@ -18,6 +18,7 @@ import { MAINTENANCE_CONFIG, MaintenanceConfig } from '../config/config.slices';
 import { ControlView } from '../control/control.facades';
 import type { SensorTestEnd } from '../control/sensor-tests';
 import { AtomicJsonFile } from '../persistence/atomic-json-file';
+import { SerialQueue } from '../persistence/serial-queue';
 import { dueDates, SensorFile } from './maintenance-due';
 import { MAX_RECORDS_PER_SENSOR, SensorsFile, sensorsFileSchema } from './maintenance-file';
 import { SensorMaintenance } from './sensor-maintenance';
@@ -44,6 +45,8 @@ export class MaintenanceService
   private stopTicks: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private dueActive = false;
+  /** One change at a time: each builds on the one before (a command and an expired test). */
+  private readonly changes = new SerialQueue();
 
   constructor(
     @Inject(MAINTENANCE_CONFIG.token) private readonly config: MaintenanceConfig,
@@ -192,7 +195,15 @@ export class MaintenanceService
   }
 
   /** Adds a record (and cell data), saves, re-checks the due dates. Rejects when not saved. */
-  private async add(
+  private add(
+    sensorId: string,
+    record: MaintenanceRecord,
+    cell?: Pick<SensorFile, 'installedOn' | 'expectedLifeMonths'>,
+  ): Promise<MaintenanceRecord> {
+    return this.changes.run(() => this.addNow(sensorId, record, cell));
+  }
+
+  private async addNow(
     sensorId: string,
     record: MaintenanceRecord,
     cell?: Pick<SensorFile, 'installedOn' | 'expectedLifeMonths'>,
