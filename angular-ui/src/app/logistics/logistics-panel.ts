@@ -1,9 +1,27 @@
-import { Component, computed, DestroyRef, inject, OnInit, signal } from '@angular/core';
-import type { Consumption, FillRecord, SensorMaintenance } from '@cryopilot/protocol';
+import {
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  OnInit,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
+import type {
+  Consumption,
+  FillRecord,
+  MaintenanceRecord,
+  SensorMaintenance,
+} from '@cryopilot/protocol';
 import { ControlApi } from '../core/api/control-api';
+import { CommandSender } from '../core/realtime/command-sender';
 import type { TextKey } from '../core/i18n/en';
 import { I18n } from '../core/i18n/i18n';
 import { RealtimeState } from '../core/realtime/realtime-state';
+import { describeOutcome } from '../shared/command-feedback';
+import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
 import { humanDuration } from '../shared/duration';
 
 /** Fills and forecasts move in minutes: a refresh every half minute is plenty. */
@@ -17,9 +35,10 @@ const FILLS_SHOWN = 6;
  */
 @Component({
   selector: 'app-logistics-panel',
+  imports: [ConfirmDialog],
   template: `
     <section class="panel" aria-labelledby="ln2-title">
-      <h2 class="panel-title" id="ln2-title">{{ i18n.t('ln2.title') }}</h2>
+      <h2 class="panel-title" id="ln2-title" tabindex="-1" #heading>{{ i18n.t('ln2.title') }}</h2>
       @if (error()) {
         <p class="note" role="status">{{ i18n.t('ln2.unavailable', { message: error() }) }}</p>
       }
@@ -105,11 +124,72 @@ const FILLS_SHOWN = 6;
                   i18n.t('ln2.bumpDue', { date: i18n.date(s.bumpTestDue) })
                 }}</span>
               }
+              @if (canTest()) {
+                @if (s.underTest) {
+                  <button type="button" class="btn" (click)="ask('end', s.sensorId)">
+                    {{ i18n.t('ln2.endTest') }}
+                  </button>
+                } @else {
+                  <button
+                    type="button"
+                    class="btn"
+                    [disabled]="anyUnderTest()"
+                    [attr.aria-describedby]="anyUnderTest() ? 'ln2-why' : null"
+                    (click)="ask('start', s.sensorId)"
+                  >
+                    {{ i18n.t('ln2.startTest') }}
+                  </button>
+                }
+              }
             </li>
           }
         </ul>
+        @if (canTest() && anyUnderTest()) {
+          <p class="note" id="ln2-why">{{ i18n.t('ln2.otherUnderTest') }}</p>
+        }
+        <p class="note" role="status" data-testid="ln2-feedback">{{ feedback() }}</p>
       }
     </section>
+
+    <app-confirm-dialog
+      [title]="dialogTitle()"
+      [fallbackFocus]="heading"
+      [confirmDisabled]="!validInput()"
+      (confirmed)="run()"
+    >
+      @if (action()?.kind === 'start') {
+        <p>{{ i18n.t('ln2.startHint') }}</p>
+        <label class="field">
+          <span>{{ i18n.t('ln2.minutes') }}</span>
+          <input
+            type="text"
+            inputmode="numeric"
+            [value]="minutes()"
+            (input)="minutes.set($any($event.target).value)"
+          />
+        </label>
+      } @else {
+        <p>{{ i18n.t('ln2.endHint') }}</p>
+        <label class="field">
+          <span>{{ i18n.t('ln2.gas') }}</span>
+          <input
+            type="text"
+            inputmode="decimal"
+            [value]="gas()"
+            (input)="gas.set($any($event.target).value)"
+          />
+        </label>
+        <label class="field">
+          <span>{{ i18n.t('alarms.comment') }}</span>
+          <textarea
+            rows="2"
+            maxlength="500"
+            [value]="comment()"
+            (input)="comment.set($any($event.target).value)"
+          ></textarea>
+        </label>
+      }
+    </app-confirm-dialog>
   `,
   styles: `
     /* A grid item grows to its content unless told otherwise: the table scrolls, not the page. */
@@ -192,13 +272,90 @@ export class LogisticsPanel implements OnInit {
   protected readonly fills = signal<FillRecord[]>([]);
   protected readonly sensors = signal<SensorMaintenance[]>([]);
   protected readonly error = signal('');
-  /** The O2 sensors: the channels measured in %vol. */
-  private readonly o2Ids = computed(() =>
-    this.state
-      .channels()
-      .filter((c) => c.unit === '%vol')
-      .map((c) => c.id),
+  protected readonly feedback = signal('');
+  private readonly commands = inject(CommandSender);
+  private readonly dialog = viewChild.required(ConfirmDialog);
+  protected readonly action = signal<{ kind: 'start' | 'end'; sensorId: string } | null>(null);
+  protected readonly minutes = signal('15');
+  protected readonly gas = signal('18');
+  protected readonly comment = signal('');
+  protected readonly canTest = computed(
+    () => this.state.session()?.commands.includes('sensor.test.start') ?? false,
   );
+  protected readonly anyUnderTest = computed(() => this.sensors().some((s) => s.underTest));
+  protected readonly dialogTitle = computed(() => {
+    const action = this.action();
+    if (!action) return '';
+    const sensor = this.label(action.sensorId);
+    return this.i18n.t(action.kind === 'start' ? 'ln2.startTitle' : 'ln2.endTitle', { sensor });
+  });
+  /** Numbers typed in either locale's way (18,5 or 18.5), within what the service accepts. */
+  protected readonly validInput = computed(() => {
+    const action = this.action();
+    if (action?.kind === 'start') {
+      const m = parseNumber(this.minutes());
+      return Number.isInteger(m) && m >= 1 && m <= 60;
+    }
+    const gas = parseNumber(this.gas());
+    return Number.isFinite(gas) && gas >= 0 && gas <= 25;
+  });
+  /** The O2 sensors: the channels measured in %vol. */
+  private readonly o2Ids = computed(
+    () =>
+      this.state
+        .channels()
+        .filter((c) => c.unit === '%vol')
+        .map((c) => c.id),
+    // The channels change every sample; the list of O2 sensors almost never.
+    { equal: (a, b) => a.join() === b.join() },
+  );
+
+  constructor() {
+    // The O2 sensors are known once the live snapshot arrived (often after the first load):
+    // load again as soon as they are, not at the next refresh.
+    effect(() => {
+      if (this.o2Ids().length > 0) void untracked(() => this.load());
+    });
+  }
+
+  protected ask(kind: 'start' | 'end', sensorId: string): void {
+    this.action.set({ kind, sensorId });
+    this.comment.set('');
+    this.feedback.set('');
+    this.dialog().open();
+  }
+
+  protected async run(): Promise<void> {
+    const action = this.action();
+    if (!action) return;
+    const outcome =
+      action.kind === 'start'
+        ? await this.commands.send('sensor.test.start', {
+            sensorId: action.sensorId,
+            minutes: parseNumber(this.minutes()),
+          })
+        : await this.commands.send('sensor.test.end', {
+            sensorId: action.sensorId,
+            referenceGasPct: parseNumber(this.gas()),
+            ...(this.comment().trim() ? { comment: this.comment().trim() } : {}),
+          });
+    const record = outcome.ok
+      ? (outcome.result as { record?: MaintenanceRecord } | null)?.record
+      : undefined;
+    // Said in the page's words: the service's answer names the sensor by its id.
+    const sensor = this.label(action.sensorId);
+    this.feedback.set(
+      record
+        ? this.i18n.t('ln2.recorded', {
+            result: this.i18n.t(record.passed ? 'ln2.passed' : 'ln2.failed'),
+          })
+        : outcome.ok
+          ? this.i18n.t('ln2.started', { sensor })
+          : describeOutcome(this.i18n, outcome),
+    );
+    await this.load();
+    this.dialog().settleFocus();
+  }
 
   ngOnInit(): void {
     void this.load();
@@ -263,4 +420,10 @@ export class LogisticsPanel implements OnInit {
       this.error.set(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/** "18,5" (French) and "18.5" alike; NaN for anything else. */
+function parseNumber(text: string): number {
+  const trimmed = text.trim().replace(',', '.');
+  return trimmed === '' ? NaN : Number(trimmed);
 }

@@ -70,6 +70,26 @@ it('a fill made by the plant, the consumption and the sensors, in English and Fr
   await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'logistics-laptop-en');
 
+  // A bump test from the page: declared, fills inhibited, the other sensor's button explains
+  // why it is off, then ended with its result on record.
+  const sensors = panel.getByTestId('sensors');
+  await sensors.getByRole('button', { name: 'Start bump test' }).first().click();
+  const dialog = page.locator('dialog[open]');
+  await expectText(dialog, 'every fill is inhibited');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expectText(sensors, 'Under test until');
+  await expectText(panel.getByTestId('ln2-feedback'), 'under test: fills inhibited');
+  expect(await panel.innerText()).not.toMatch(RAW_CODE);
+  await expectText(page.locator('app-status-band'), /under test/i);
+  expect(await sensors.getByRole('button', { name: 'Start bump test' }).isDisabled()).toBe(true);
+  await expectText(panel, 'Another O2 sensor is under test.');
+  await screenshot(page, 'logistics-bump-test-laptop-en');
+  await sensors.getByRole('button', { name: 'End test' }).click();
+  await dialog.getByLabel('Test gas (%vol O2)').fill('20.9');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expectText(panel.getByTestId('ln2-feedback'), 'Bump test recorded: passed.');
+  await waitUntil(async () => !(await sensors.innerText()).includes('Under test'), 40_000);
+
   const phone = await signedIn(PHONE, 'fr-FR');
   const [phonePage] = phone.pages();
   const frPanel = phonePage.locator('app-logistics-panel');

@@ -300,6 +300,21 @@ export const EN = {
   'ln2.due.end_of_life': 'Cell near end of life',
   'ln2.underTest': 'Under test until {time}: fills inhibited',
   'ln2.unavailable': 'Not available: {message}',
+  'ln2.startTest': 'Start bump test',
+  'ln2.endTest': 'End test',
+  'ln2.startTitle': 'Start a bump test on {sensor}?',
+  'ln2.startHint':
+    'Its reading is set aside so the test gas trips nothing; every fill is inhibited until the test ends; the other sensor keeps guarding the room.',
+  'ln2.minutes': 'Ends by itself after (minutes)',
+  'ln2.endTitle': 'End the test on {sensor}',
+  'ln2.endHint':
+    'Remove the test gas first: once back in service, a low reading raises the alarms.',
+  'ln2.gas': 'Test gas (%vol O2)',
+  'ln2.otherUnderTest': 'Another O2 sensor is under test.',
+  'ln2.recorded': 'Bump test recorded: {result}.',
+  'ln2.passed': 'passed',
+  'ln2.started': '{sensor} under test: fills inhibited until the test ends.',
+  'ln2.failed': 'failed',
 } as const;
 
 export type TextKey = keyof typeof EN;

@@ -308,4 +308,19 @@ export const FR: Record<TextKey, string> = {
   'ln2.due.end_of_life': 'Cellule en fin de vie',
   'ln2.underTest': 'En test jusqu’à {time} : remplissages bloqués',
   'ln2.unavailable': 'Indisponible : {message}',
+  'ln2.startTest': 'Démarrer un test au gaz',
+  'ln2.endTest': 'Terminer le test',
+  'ln2.startTitle': 'Démarrer un test au gaz sur {sensor} ?',
+  'ln2.startHint':
+    'Sa mesure est mise de côté pour que le gaz de test ne déclenche rien ; tout remplissage est bloqué jusqu’à la fin du test ; l’autre capteur continue de surveiller la salle.',
+  'ln2.minutes': 'Se termine seul après (minutes)',
+  'ln2.endTitle': 'Terminer le test sur {sensor}',
+  'ln2.endHint':
+    'Retirez d’abord le gaz de test : une fois en service, une mesure basse déclenche les alarmes.',
+  'ln2.gas': 'Gaz de test (%vol O2)',
+  'ln2.otherUnderTest': 'Un autre capteur O2 est en test.',
+  'ln2.recorded': 'Test au gaz enregistré : {result}.',
+  'ln2.passed': 'réussi',
+  'ln2.started': '{sensor} en test : remplissages bloqués jusqu’à la fin du test.',
+  'ln2.failed': 'échoué',
 };
