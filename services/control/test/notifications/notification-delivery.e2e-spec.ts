@@ -134,6 +134,8 @@ describe('email over SMTP (smtp-server)', () => {
     expect(reports.last.detail).toMatch(/5 queued/);
     await smtp.up();
     await until(() => smtp.mails.length === 5);
+    // The server has the last mail before the sender has its answer and commits it.
+    await until(() => channel.stats().sent === 5);
     expect(smtp.mails.map((m) => m.subject)).toEqual(
       [1, 2, 3, 4, 5].map((n) => `[lab-dewar-1] WARNING ALARM: Alarm number ${n}`),
     );
@@ -227,6 +229,8 @@ describe('ntfy and webhook over HTTP (node:http receiver)', () => {
     http.status = 200;
     await http.up();
     await until(() => http.accepted.length === 6);
+    // The receiver has the last request before the sender has its answer and commits it.
+    await until(() => channel.stats().sent === 6);
     expect(http.accepted.map((r) => JSON.parse(r.body).alarm.id)).toEqual(
       [1, 2, 3, 4, 5, 6].map((n) => `alarm_${n}`),
     );
@@ -271,6 +275,8 @@ describe('ntfy and webhook over HTTP (node:http receiver)', () => {
     channel.enqueue(alarmEvent(2));
     await until(() => http.accepted.length === 1);
     expect(JSON.parse(http.accepted[0].body).alarm.id).toBe('alarm_2');
+    // The receiver has the request before the sender has its answer and commits it.
+    await until(() => channel.stats().sent === 1);
     expect(channel.stats()).toMatchObject({ sent: 1, refused: 1, outbox: { pending: 0 } });
   });
 
