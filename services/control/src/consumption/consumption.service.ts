@@ -71,7 +71,7 @@ export class ConsumptionService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     try {
-      const { records, skipped } = await this.file!.load();
+      const { records, skipped } = await (this.file?.load() ?? { records: [], skipped: 0 });
       this.entries = records.slice(-MAX_ENTRIES);
       if (skipped > 0) this.logger.warn(`${skipped} bad line(s) skipped in consumption.jsonl`);
     } catch (error) {
@@ -139,8 +139,10 @@ export class ConsumptionService implements OnModuleInit, OnModuleDestroy {
       }
     }
     for (const entry of added) this.add(entry);
-    // A fill in progress can become overdue at any sample; the rest changes with entries only.
-    if (added.length > 0 || this.openFill) this.evaluate(mono);
+    // The boil-off figures change with entries only (at most hourly); a fill in progress can
+    // become overdue at any sample, so only the supply warning is looked at on every one.
+    if (added.length > 0) this.evaluateBoiloff();
+    if (added.length > 0 || this.openFill) this.evaluateSupply(mono);
   }
 
   private add(entry: TimelineEntry): void {
@@ -163,7 +165,12 @@ export class ConsumptionService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private evaluate(mono = this.clock.monoMs()): void {
+  private evaluate(): void {
+    this.evaluateBoiloff();
+    this.evaluateSupply(this.clock.monoMs());
+  }
+
+  private evaluateBoiloff(): void {
     const boiloff = boiloffCondition(this.entries, this.settings.boiloff, this.boiloffActive);
     if (boiloff.active !== this.boiloffActive) {
       this.boiloffActive = boiloff.active;
@@ -172,6 +179,9 @@ export class ConsumptionService implements OnModuleInit, OnModuleDestroy {
       if (boiloff.active) this.logger.warn(`consumption well above its baseline: ${figures}`);
       else this.logger.log(`consumption back near its baseline: ${figures}`);
     }
+  }
+
+  private evaluateSupply(mono: number): void {
     const open: OpenFillView | null = this.openFill && {
       elapsedS: (mono - this.openFill.startMono) / 1000,
       levelFromPct: this.openFill.levelFromPct,
