@@ -69,6 +69,8 @@ export const commandArgsSchemas = {
     comment: comment.min(1, 'a reason is required to shelve'),
   }),
   'alarm.reset': z.strictObject({ alarmId: alarmIdSchema }),
+  /** Returns a shelved alarm to view before its shelf expires (annunciated again if active). */
+  'alarm.unshelve': z.strictObject({ alarmId: alarmIdSchema, comment: comment.optional() }),
   /** Declares an O2 sensor under test: its reading is set aside, fills are inhibited. */
   'sensor.test.start': z.strictObject({
     sensorId: channelIdArg,
@@ -121,6 +123,9 @@ export const COMMAND_ROLES: Record<CommandName, Role> = {
   'alarm.ack': 'operator',
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',
+  // Unshelving restores annunciation (the safe direction, ISA-18.2): whoever may acknowledge
+  // may bring an alarm back; only hiding one (shelve) needs an admin.
+  'alarm.unshelve': 'operator',
   'sensor.test.start': 'operator',
   'sensor.test.end': 'operator',
   'sensor.calibration': 'operator',

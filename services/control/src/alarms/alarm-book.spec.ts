@@ -195,6 +195,51 @@ describe('AlarmBook shelving', () => {
   });
 });
 
+describe('AlarmBook unshelve (alarm.unshelve)', () => {
+  it('brings a still-active alarm back before expiry, annunciated again', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    book.shelve('a', 60, 'admin', 'known', at(2));
+    const r = book.unshelveNow('a', at(10));
+    expect(r).toMatchObject({
+      ok: true,
+      alarm: { state: 'active-unacked', shelvedUntil: null, shelvedBy: null, acked: false },
+    });
+    expect(book.get('a')!.lastChange).toBe(new Date(at(10).wall).toISOString());
+    // The old shelf no longer expires later: nothing happens at its end.
+    expect(book.update({ a: true }, at(2 + 3600))).toEqual([]);
+  });
+
+  it('a cleared shelved alarm returns to normal', () => {
+    const book = new AlarmBook([def()], at(0));
+    book.update({ a: true }, at(1));
+    book.shelve('a', 60, 'admin', 'known', at(2));
+    book.update({ a: false }, at(30));
+    expect(book.unshelveNow('a', at(40))).toMatchObject({ ok: true, alarm: { state: 'normal' } });
+  });
+
+  it('refuses an alarm that is not shelved, a critical one, an unknown one', () => {
+    const book = new AlarmBook([def(), def({ id: 'c', severity: 'critical' })], at(0));
+    book.update({ a: true, c: true }, at(1));
+    expect(book.unshelveNow('a', at(2))).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'a is not shelved',
+    });
+    expect(book.unshelveNow('c', at(2))).toEqual({
+      ok: false,
+      code: 'refused',
+      message: 'c is critical and is never shelved',
+    });
+    expect(book.unshelveNow('nope', at(2))).toEqual({
+      ok: false,
+      code: 'invalid_args',
+      message: 'unknown alarm: nope',
+    });
+    expect(book.get('a')!.state).toBe('active-unacked');
+  });
+});
+
 describe('AlarmBook listing', () => {
   it('lists alarms not in normal, critical first', () => {
     const book = new AlarmBook([def({ id: 'w' }), def({ id: 'c', severity: 'critical' })], at(0));

@@ -131,6 +131,21 @@ export class AlarmBook {
     return { ok: true, alarm: toAlarm(record) };
   }
 
+  /**
+   * Returns a shelved alarm to view before its shelf expires (ISA-18.2: unshelving restores
+   * annunciation, the safe direction). Still active: annunciated again, unacknowledged, exactly
+   * as when the shelf expires by itself. Critical alarms are never shelved, so never unshelved.
+   */
+  unshelveNow(id: string, now: Instant): AlarmActionResult {
+    const record = this.records.get(id);
+    if (!record) return unknown(id);
+    if (!isShelvable(record.def)) return refused(`${id} is critical and is never shelved`);
+    if (record.shelvedUntilMono === null) return refused(`${id} is not shelved`);
+    this.unshelve(record);
+    record.lastChange = now.wall;
+    return { ok: true, alarm: toAlarm(record) };
+  }
+
   get(id: string): Alarm | undefined {
     const record = this.records.get(id);
     return record && toAlarm(record);

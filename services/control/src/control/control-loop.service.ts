@@ -125,6 +125,10 @@ export class ControlLoopService
     return this.loop.resetAlarm(id, user);
   }
 
+  unshelveAlarm(id: string): Promise<AlarmActionResult> {
+    return this.loop.unshelveAlarm(id);
+  }
+
   valveState(): ValveState {
     return this.runtime.valveState;
   }

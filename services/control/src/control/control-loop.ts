@@ -242,6 +242,12 @@ export class ControlLoop {
     );
   }
 
+  unshelveAlarm(id: string): Promise<AlarmActionResult> {
+    return this.whileAccepting(() =>
+      Promise.resolve(this.runtime.alarms.unshelveNow(id, this.clock.now())),
+    );
+  }
+
   /** A reset lifts a latched trip's interlock: re-evaluate and persist at once. */
   resetAlarm(id: string, user: string): Promise<AlarmActionResult> {
     return this.whileAccepting(async () => {

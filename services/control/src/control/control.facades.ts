@@ -62,6 +62,8 @@ export abstract class ControlRequests {
     comment: string,
   ): Promise<AlarmActionResult>;
   abstract resetAlarm(id: string, user: string): Promise<AlarmActionResult>;
+  /** Ends a shelf before it expires (`alarm.unshelve`). */
+  abstract unshelveAlarm(id: string): Promise<AlarmActionResult>;
   /** O2 sensor tests (`sensor.test.start` / `sensor.test.end`). */
   abstract startSensorTest(
     sensorId: string,

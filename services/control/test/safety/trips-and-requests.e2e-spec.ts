@@ -83,6 +83,7 @@ describe('a stopped loop accepts nothing', () => {
     ['valve.close', (rig: Rig) => rig.loop.closeValve()],
     ['alarm.ack', (rig: Rig) => rig.loop.ackAlarm('o2_low_low', 'ann')],
     ['alarm.shelve', (rig: Rig) => rig.loop.shelveAlarm('level_low', 5, 'ann', 'x')],
+    ['alarm.unshelve', (rig: Rig) => rig.loop.unshelveAlarm('level_low')],
     [
       'setpoints',
       (rig: Rig) =>

@@ -383,6 +383,7 @@ export class ServiceUnderTest {
       ackAlarm: (id, user, comment) => rig.loop.ackAlarm(id, user, comment),
       shelveAlarm: (id, minutes, user, comment) => rig.loop.shelveAlarm(id, minutes, user, comment),
       resetAlarm: (id, user) => rig.loop.resetAlarm(id, user),
+      unshelveAlarm: (id) => rig.loop.unshelveAlarm(id),
       startSensorTest: (id, minutes, user) => rig.loop.startSensorTest(id, minutes, user),
       endSensorTest: (id) => rig.loop.endSensorTest(id),
       valveState: () => rig.runtime.valveState,
