@@ -10,11 +10,13 @@ import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
 import { PRIORITY_SHAPE } from '../../shared/priority';
 import { alarmText } from '../../shared/service-text';
 
-type AlarmAction = 'ack' | 'reset' | 'shelve';
+type AlarmAction = 'ack' | 'reset' | 'shelve' | 'unshelve';
 
 /**
  * Alarms not in the normal state (ISA-18.2 states, severity colours): acknowledge with a
  * comment, reset latched alarms whose condition cleared, shelve (admins, never critical).
+ * Shelved alarms are listed apart (ISA-18.2), with who shelved them, why, until when, and
+ * Unshelve for whoever may acknowledge.
  * `readOnly` (the wall display): the list only, no action.
  */
 @Component({
@@ -34,6 +36,10 @@ export class AlarmPanel {
   readonly readOnly = input(false);
   protected readonly alarms = this.state.activeAlarms;
   protected readonly shapes = PRIORITY_SHAPE;
+  protected readonly shelved = this.state.shelvedAlarms;
+  protected readonly canUnshelve = computed(
+    () => this.state.isLive() && this.session.may('alarm.unshelve'),
+  );
   protected readonly canOperate = computed(
     () => this.state.isLive() && this.session.may('alarm.ack'),
   );
@@ -65,6 +71,7 @@ export class AlarmPanel {
       ack: 'alarms.ackTitle',
       reset: 'alarms.resetTitle',
       shelve: 'alarms.shelveTitle',
+      unshelve: 'alarms.unshelveTitle',
     }[target.action] as TextKey;
     return this.i18n.t(key, { id: alarmText(this.i18n, target.alarm) });
   });
@@ -107,14 +114,22 @@ export class AlarmPanel {
     if (!target) return;
     const alarmId = target.alarm.id;
     const comment = this.comment().trim();
-    const outcome =
-      target.action === 'ack'
-        ? await this.commands.send('alarm.ack', comment ? { alarmId, comment } : { alarmId })
-        : target.action === 'reset'
-          ? await this.commands.send('alarm.reset', { alarmId })
-          : await this.commands.send('alarm.shelve', { alarmId, minutes: this.minutes(), comment });
+    const outcome = await this.send(target.action, alarmId, comment);
     this.feedback.set(describeOutcome(this.i18n, outcome));
     // A reset or an acknowledge may remove the button that opened the dialog.
     this.dialog().settleFocus();
+  }
+
+  private send(action: AlarmAction, alarmId: string, comment: string) {
+    switch (action) {
+      case 'ack':
+        return this.commands.send('alarm.ack', comment ? { alarmId, comment } : { alarmId });
+      case 'reset':
+        return this.commands.send('alarm.reset', { alarmId });
+      case 'shelve':
+        return this.commands.send('alarm.shelve', { alarmId, minutes: this.minutes(), comment });
+      case 'unshelve':
+        return this.commands.send('alarm.unshelve', { alarmId });
+    }
   }
 }

@@ -103,6 +103,13 @@ export const EN = {
   'alarms.ack': 'Acknowledge',
   'alarms.reset': 'Reset',
   'alarms.shelve': 'Shelve',
+  'alarms.unshelve': 'Unshelve',
+  'alarms.unshelveTitle':
+    'Unshelve {id}? It comes back to the alarm list, unacknowledged if still active.',
+  'alarms.shelved.title': 'Shelved',
+  'alarms.shelved.by': 'by {user}',
+  'alarms.shelved.until': 'until {time}',
+  'alarms.shelved.none': 'No shelved alarms.',
   'alarms.comment': 'Comment',
   'alarms.minutes': 'Minutes',
   'alarms.ackTitle': 'Acknowledge {id}',

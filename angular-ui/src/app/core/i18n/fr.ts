@@ -105,6 +105,13 @@ export const FR: Record<TextKey, string> = {
   'alarms.ack': 'Acquitter',
   'alarms.reset': 'Réarmer',
   'alarms.shelve': 'Mettre de côté',
+  'alarms.unshelve': 'Remettre en service',
+  'alarms.unshelveTitle':
+    'Remettre {id} en service ? Elle revient dans la liste des alarmes, non acquittée si elle est toujours active.',
+  'alarms.shelved.title': 'Mises de côté',
+  'alarms.shelved.by': 'par {user}',
+  'alarms.shelved.until': "jusqu'à {time}",
+  'alarms.shelved.none': 'Aucune alarme mise de côté.',
   'alarms.comment': 'Commentaire',
   'alarms.minutes': 'Minutes',
   'alarms.ackTitle': 'Acquitter {id}',

@@ -64,6 +64,30 @@ describe('RealtimeState', () => {
     expect(sut.activeAlarms().map((a) => a.id)).toEqual(['o2_low_low']);
   });
 
+  it('keeps shelved alarms out of the standing list, in their own', () => {
+    sockets.last.receive(
+      snapshot({}, [
+        alarm({ id: 'o2_low' }),
+        alarm({
+          id: 'level_low',
+          state: 'shelved',
+          shelvedBy: 'admin',
+          shelvedUntil: '2026-01-01T10:00:00.000Z',
+        }),
+      ]),
+    );
+    expect(sut.activeAlarms().map((a) => a.id)).toEqual(['o2_low']);
+    expect(sut.shelvedAlarms().map((a) => a.id)).toEqual(['level_low']);
+    sockets.last.receive({ type: 'alarm', alarm: alarm({ id: 'level_low' }) });
+    expect(
+      sut
+        .activeAlarms()
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(['level_low', 'o2_low']);
+    expect(sut.shelvedAlarms()).toEqual([]);
+  });
+
   it('takes setpoint and link events', () => {
     sockets.last.receive(snapshot());
     const setpoints = { ...snapshot().state.setpoints, fillStartPct: 25 };

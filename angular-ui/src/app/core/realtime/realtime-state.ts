@@ -60,15 +60,18 @@ export class RealtimeState {
   readonly setpoints = computed(() => this.live()?.setpoints ?? null);
   readonly trendRetainMinutes = computed(() => this.live()?.trendRetainMinutes ?? 15);
   readonly lastSeq = computed(() => this.live()?.seq ?? 0);
-  /** Alarms not in the normal state, most severe first, then newest. */
+  /**
+   * Standing alarms: not normal and not shelved (ISA-18.2: a shelved alarm leaves the list and
+   * the counts), most severe first, then newest.
+   */
   readonly activeAlarms = computed(() =>
-    [...(this.live()?.alarms.values() ?? [])]
-      .filter((a) => a.state !== 'normal')
-      .sort(
-        (a, b) =>
-          SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-          b.lastChange.localeCompare(a.lastChange),
-      ),
+    this.alarmsWhere((a) => a.state !== 'normal' && a.state !== 'shelved'),
+  );
+  /** Shelved alarms, shown apart with who shelved them and until when; soonest back first. */
+  readonly shelvedAlarms = computed(() =>
+    this.alarmsWhere((a) => a.state === 'shelved').sort((a, b) =>
+      (a.shelvedUntil ?? '').localeCompare(b.shelvedUntil ?? ''),
+    ),
   );
   /** Increments whenever the trend data changed (the chart batches redraws per frame). */
   readonly trendVersion = this.trendVersionSignal.asReadonly();
@@ -166,6 +169,16 @@ export class RealtimeState {
     this.live.set(null);
     this.history = null;
     this.awaitingSnapshot.set(true);
+  }
+
+  private alarmsWhere(keep: (alarm: Alarm) => boolean): Alarm[] {
+    return [...(this.live()?.alarms.values() ?? [])]
+      .filter(keep)
+      .sort(
+        (a, b) =>
+          SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+          b.lastChange.localeCompare(a.lastChange),
+      );
   }
 
   private update(change: (state: LiveState) => LiveState): void {
