@@ -43,8 +43,7 @@ export class CommandHandlers {
       alarmResult(await this.control.ackAlarm(alarmId, ctx.user, comment)),
     'alarm.shelve': async ({ alarmId, minutes, comment }, ctx) =>
       alarmResult(await this.control.shelveAlarm(alarmId, minutes, ctx.user, comment)),
-    'alarm.unshelve': async ({ alarmId }) =>
-      alarmResult(await this.control.unshelveAlarm(alarmId)),
+    'alarm.unshelve': async ({ alarmId }) => alarmResult(await this.control.unshelveAlarm(alarmId)),
     'alarm.reset': async ({ alarmId }, ctx) =>
       alarmResult(await this.control.resetAlarm(alarmId, ctx.user)),
     'sensor.test.start': async ({ sensorId, minutes }, ctx) =>
