@@ -22,10 +22,17 @@ export const channelIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be lower-case letters, digits and _, max 32 characters');
 
-/** A channel reading: `value` is null when quality is bad, stale or warmup. */
+/** A two-letter language code (ISO 639-1) for labels given per language. */
+export const languageCodeSchema = z.string().regex(/^[a-z]{2}$/, 'a two-letter language code');
+
+/**
+ * A channel reading: `value` is null when quality is bad, stale or warmup. `label` is the
+ * configured (English) name; `labels` the same name in other languages, by language code.
+ */
 export const channelReadingSchema = z.strictObject({
   id: channelIdSchema,
   label: z.string(),
+  labels: z.record(languageCodeSchema, z.string()).optional(),
   value: z.number().nullable(),
   unit: z.string(),
   mA: z.number().nullable(),

@@ -56,6 +56,12 @@ describe('read API', () => {
     const s = stateSnapshotSchema.parse(await state());
     expect(s.deviceId).toBe('e2e');
     expect(s.channels.map((c) => c.id)).toEqual(['o2_1', 'o2_2', 'ln2_level']);
+    // Labels per language from the config (the page picks by its language).
+    expect(s.channels.map((c) => c.labels?.fr)).toEqual([
+      'Capteur O2 1',
+      'Capteur O2 2',
+      'Niveau LN2',
+    ]);
     expect(s.valve.mode).toBe('auto');
   });
 

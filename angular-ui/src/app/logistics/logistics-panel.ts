@@ -401,7 +401,8 @@ export class LogisticsPanel implements OnInit {
   }
 
   protected label(id: string): string {
-    return this.state.channels().find((c) => c.id === id)?.label ?? id;
+    const channel = this.state.channels().find((c) => c.id === id);
+    return channel ? this.i18n.label(channel) : id;
   }
 
   private async load(): Promise<void> {

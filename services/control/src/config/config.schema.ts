@@ -1,6 +1,7 @@
 import {
   channelIdSchema,
   DEFAULT_SETPOINTS,
+  languageCodeSchema,
   setpointFields,
   Setpoints,
   setpointsSchema,
@@ -19,6 +20,8 @@ const channelSchema = z
   .strictObject({
     id: channelIdSchema,
     label: z.string().min(1).max(64),
+    /** The label in other languages, by two-letter code (`{ fr: Capteur O2 1 }`); else `label`. */
+    labels: z.record(languageCodeSchema, z.string().min(1).max(64)).optional(),
     /** What control does with it: exactly one `level`, at least one `o2`. */
     role: z.enum(['o2', 'level', 'other']),
     /** HAT 4–20 mA input 1..4. */
@@ -66,6 +69,7 @@ const DEFAULT_CHANNELS = [
   {
     id: 'o2_1',
     label: 'O2 sensor 1',
+    labels: { fr: 'Capteur O2 1' },
     role: 'o2',
     input: 1,
     unit: '%vol',
@@ -75,6 +79,7 @@ const DEFAULT_CHANNELS = [
   {
     id: 'o2_2',
     label: 'O2 sensor 2',
+    labels: { fr: 'Capteur O2 2' },
     role: 'o2',
     input: 2,
     unit: '%vol',
@@ -84,6 +89,7 @@ const DEFAULT_CHANNELS = [
   {
     id: 'ln2_level',
     label: 'LN2 level',
+    labels: { fr: 'Niveau LN2' },
     role: 'level',
     input: 3,
     unit: '%',

@@ -5,6 +5,8 @@ import { classifyLoopCurrent, EngineeringRange, valueForQuality } from './signal
 export interface ChannelSignalConfig {
   readonly id: string;
   readonly label: string;
+  /** The label in other languages, by two-letter code. */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly unit: string;
   readonly range: EngineeringRange;
   /** Seconds after start (or after a wire break is repaired) during which nothing is trusted. */
@@ -61,6 +63,7 @@ export class ChannelSignal {
     return {
       id: this.config.id,
       label: this.config.label,
+      ...(this.config.labels ? { labels: this.config.labels } : {}),
       unit: this.config.unit,
       mA: mA === null ? null : Math.round(mA * 1000) / 1000,
       quality,

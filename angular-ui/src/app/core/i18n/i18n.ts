@@ -17,6 +17,18 @@ export function initialLanguage(stored: string | null, browser: readonly string[
   return 'en';
 }
 
+/** A name given in English (`label`) and optionally per language (`labels`). */
+export interface Labelled {
+  readonly label: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The label in `language` when the service sent one, else the configured `label`. */
+export function labelIn(item: Labelled, language: Language): string {
+  const label = item.labels?.[language];
+  return label?.trim() ? label : item.label;
+}
+
 /** Fills `{name}` placeholders. */
 export function interpolate(text: string, params: Record<string, string | number> = {}): string {
   return text.replace(/\{(\w+)\}/g, (match, name: string) =>
@@ -59,6 +71,9 @@ export class I18n {
       // Storage disabled (private mode): the choice lasts for this page only.
     }
   }
+
+  /** A channel's label in the current language (from the service's config). */
+  readonly label = (item: Labelled): string => labelIn(item, this.languageSignal());
 
   /** A time of day in the current locale (`14:03:07`). */
   time(iso: string | null): string {

@@ -27,7 +27,7 @@ const UNUSABLE: ReadonlySet<Quality> = new Set(['bad', 'stale', 'warmup']);
     '[class.tile-unusable]': 'isUnusable()',
     '[class.tile-not-live]': '!isLive()',
     role: 'group',
-    '[attr.aria-label]': 'channel().label',
+    '[attr.aria-label]': 'i18n.label(channel())',
   },
 })
 export class ProcessTile {

@@ -36,6 +36,7 @@ export class TrendChart {
   protected readonly ranges = computed(() => chartRanges(this.state.trendRetainMinutes()));
   protected readonly loading = signal(false);
   private plot: uPlot | null = null;
+  private plotLanguage = '';
   private frame: number | null = null;
   private resizeFrame: number | null = null;
   private width = 0;
@@ -48,12 +49,18 @@ export class TrendChart {
       this.state.trendVersion();
       this.setpoints = this.state.setpoints();
       const channels = this.state.channels();
-      this.i18n.language();
+      const language = this.i18n.language();
+      // Series names are fixed when the chart is built: a new language builds it again.
+      if (this.plot && this.plotLanguage !== language) {
+        this.plot.destroy();
+        this.plot = null;
+      }
       if (!this.plot && channels.length) {
+        this.plotLanguage = language;
         const element = this.host().nativeElement;
         this.plot = new uPlot(
           chartOptions(
-            channels,
+            channels.map((c) => ({ ...c, label: this.i18n.label(c) })),
             this.i18n.t('trend.valve'),
             () => this.setpoints,
             () => this.minutes(),
