@@ -39,6 +39,12 @@ describe('installWebPage', () => {
     writeFileSync(join(dir, 'chunk-IJKLMNOP.js'), BIG_SCRIPT);
     writeFileSync(join(dir, 'chunk-IJKLMNOP.js.br'), brotliCompressSync(BIG_SCRIPT));
     writeFileSync(join(dir, 'chunk-IJKLMNOP.js.gz'), gzipSync(BIG_SCRIPT));
+    // The installable page's files (issue 11): the worker as precompressed, the manifest small.
+    const WORKER = `self.addEventListener('fetch', () => {}); // ${'worker '.repeat(300)}\n`;
+    writeFileSync(join(dir, 'sw.js'), WORKER);
+    writeFileSync(join(dir, 'sw.js.br'), brotliCompressSync(WORKER));
+    writeFileSync(join(dir, 'sw.js.gz'), gzipSync(WORKER));
+    writeFileSync(join(dir, 'manifest.webmanifest'), '{"name":"CryoPilot"}');
     app = express();
     // installWebPage only calls `use`: an Express app stands in for Nest's.
     installWebPage(app as unknown as INestApplication, dir);
@@ -55,6 +61,17 @@ describe('installWebPage', () => {
     expect(nonce(first.text)).not.toBe(nonce(second.text));
     expect(first.headers['content-security-policy']).toContain(nonce(first.text));
     expect(first.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('serves the service worker as script never cached long, the manifest as a manifest', async () => {
+    const worker = await request(app).get('/sw.js').set('accept-encoding', 'br').expect(200);
+    expect(worker.headers['content-type']).toMatch(/^(text|application)\/javascript/);
+    expect(worker.headers['content-encoding']).toBe('br');
+    // A worker cached for a year would keep an old shell for a year.
+    expect(worker.headers['cache-control']).toBe('no-cache');
+    const manifest = await request(app).get('/manifest.webmanifest').expect(200);
+    expect(manifest.headers['content-type']).toMatch(/^application\/manifest\+json/);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
   });
 
   it('serves hashed assets for a year, a missing asset as 404, the API untouched', async () => {
