@@ -1,16 +1,22 @@
-import { Component, computed, effect, inject, signal } from '@angular/core';
+import { Component, computed, DestroyRef, effect, inject, signal } from '@angular/core';
 import type { Alarm } from '@cryopilot/protocol';
+import type { TextKey } from '../../core/i18n/en';
 import { I18n } from '../../core/i18n/i18n';
 import { RealtimeState } from '../../core/realtime/realtime-state';
 import { alarmText } from '../../shared/service-text';
+import { ALERT_BY_PRIORITY, criticalTone, newRaises, raiseKey } from './alert-policy';
+import { AlertSettings } from './alert-settings';
 
-const MUTE_KEY = 'cryopilot.muted';
+/** Seconds between two repeats of the critical tone. */
+const REPEAT_MS = 2500;
 
 /**
- * Visual and audible alert for new critical alarms: a banner (assertive live region) and a
- * Web Audio beep (no sound file to download), with a remembered mute. "New" means an alarm
- * that became active-unacked since the page last saw it; a snapshot does not re-alert for
- * alarms already shown.
+ * Visual, audible and system alerts by priority (issue 11): a banner (assertive live region)
+ * for critical alarms; Web Audio tones (no sound file to download): a critical alarm repeats
+ * its tone until acknowledged or muted, a warning sounds once, info is silent; a system
+ * notification for each new critical or warning raise when this browser opted in. "New" is an
+ * occurrence the page has not seen: the snapshot after a reconnect announces nothing again.
+ * Never on the wall display (app.html): nobody there may acknowledge or mute.
  */
 @Component({
   selector: 'app-alarm-alert',
@@ -28,7 +34,7 @@ const MUTE_KEY = 'cryopilot.muted';
         type="button"
         class="btn btn-small mute"
         [attr.aria-pressed]="muted()"
-        (click)="toggleMute()"
+        (click)="settings.toggleMute()"
       >
         {{ i18n.t(muted() ? 'alarms.unmute' : 'alarms.mute') }}
       </button>
@@ -62,10 +68,13 @@ const MUTE_KEY = 'cryopilot.muted';
 export class AlarmAlert {
   protected readonly i18n = inject(I18n);
   private readonly state = inject(RealtimeState);
-  protected readonly muted = signal(readMuted());
-  private readonly alerted = signal<ReadonlySet<string>>(new Set());
+  protected readonly settings = inject(AlertSettings);
+  protected readonly muted = this.settings.muted;
+  /** Every raise seen on this page (kept across reconnects), announced or baseline. */
+  private seen: ReadonlySet<string> | null = null;
   private readonly dismissed = signal<ReadonlySet<string>>(new Set());
   private audio: AudioContext | null = null;
+  private repeat: ReturnType<typeof setInterval> | null = null;
   protected readonly messageText = (alarm: Alarm): string => alarmText(this.i18n, alarm);
 
   private readonly unacked = computed(() =>
@@ -74,63 +83,90 @@ export class AlarmAlert {
       .filter((a) => a.severity === 'critical' && a.state === 'active-unacked'),
   );
   protected readonly current = computed<Alarm | null>(
-    () => this.unacked().find((a) => !this.dismissed().has(key(a))) ?? null,
+    () => this.unacked().find((a) => !this.dismissed().has(raiseKey(a))) ?? null,
+  );
+  /** The repeating tone: a critical alarm unacknowledged, sound not muted. */
+  private readonly toneOn = computed(
+    () => this.state.hasData() && !this.muted() && criticalTone(this.state.activeAlarms()),
   );
 
   constructor() {
-    // Imperative sink: a beep for each critical alarm the page has not alerted yet.
+    // Imperative sinks: a tone and a notification for each raise the page has not seen.
     effect(() => {
-      const fresh = this.unacked().filter((a) => !this.alerted().has(key(a)));
-      if (fresh.length === 0) return;
-      this.alerted.update((set) => new Set([...set, ...fresh.map(key)]));
-      if (!this.muted()) this.beep();
+      const alarms = this.state.activeAlarms();
+      if (!this.state.hasData()) return;
+      const { fresh, seen } = newRaises(alarms, this.seen ?? new Set());
+      const baseline = this.seen === null;
+      this.seen = seen;
+      // The first snapshot is what the page opens on: on screen, not news.
+      if (baseline) return;
+      for (const alarm of fresh) this.announce(alarm);
     });
+    effect(() => {
+      if (this.toneOn()) this.startTone();
+      else this.stopTone();
+    });
+    inject(DestroyRef).onDestroy(() => this.stopTone());
   }
 
   protected dismiss(): void {
     const alarm = this.current();
-    if (alarm) this.dismissed.update((set) => new Set([...set, key(alarm)]));
+    if (alarm) this.dismissed.update((set) => new Set([...set, raiseKey(alarm)]));
   }
 
-  protected toggleMute(): void {
-    this.muted.update((m) => !m);
+  private announce(alarm: Alarm): void {
+    const kind = ALERT_BY_PRIORITY[alarm.severity];
+    if (kind.sound === 'once' && !this.muted()) this.tone([660], 0.15);
+    if (kind.notify && this.settings.notifications()) this.notify(alarm);
+  }
+
+  private notify(alarm: Alarm): void {
+    const title = this.i18n.t(`alarms.severity.${alarm.severity}` as TextKey).toUpperCase();
+    const options: NotificationOptions = {
+      body: this.messageText(alarm),
+      tag: raiseKey(alarm),
+      requireInteraction: alarm.severity === 'critical',
+      icon: '/icons/icon-192.png',
+    };
     try {
-      localStorage.setItem(MUTE_KEY, String(this.muted()));
+      new Notification(`CryoPilot · ${title}`, options);
     } catch {
-      // Storage disabled: the choice lasts for this page only.
+      // Android only shows notifications through the service worker.
+      void navigator.serviceWorker?.ready
+        .then((registration) => registration.showNotification(`CryoPilot · ${title}`, options))
+        .catch(() => undefined);
     }
   }
 
-  private beep(): void {
+  private startTone(): void {
+    if (this.repeat !== null) return;
+    this.tone([880, 660, 880], 0.2);
+    this.repeat = setInterval(() => this.tone([880, 660, 880], 0.2), REPEAT_MS);
+  }
+
+  private stopTone(): void {
+    if (this.repeat === null) return;
+    clearInterval(this.repeat);
+    this.repeat = null;
+  }
+
+  /** Generated tones, one after the other (no audio file). */
+  private tone(frequencies: readonly number[], seconds: number): void {
     try {
       this.audio ??= new AudioContext();
       const ctx = this.audio;
       void ctx.resume();
-      for (const [i, frequency] of [880, 660, 880].entries()) {
+      for (const [i, frequency] of frequencies.entries()) {
         const oscillator = ctx.createOscillator();
         const gain = ctx.createGain();
         oscillator.frequency.value = frequency;
         gain.gain.value = 0.2;
         oscillator.connect(gain).connect(ctx.destination);
-        oscillator.start(ctx.currentTime + i * 0.25);
-        oscillator.stop(ctx.currentTime + i * 0.25 + 0.2);
+        oscillator.start(ctx.currentTime + i * (seconds + 0.05));
+        oscillator.stop(ctx.currentTime + i * (seconds + 0.05) + seconds);
       }
     } catch {
-      // No audio device or autoplay blocked until the first click: the banner still shows.
+      // No audio device, or autoplay blocked until the first click: the banner still shows.
     }
-  }
-}
-
-/** An alarm occurrence: the same alarm raised again later alerts again. */
-function key(alarm: Alarm): string {
-  return `${alarm.id}@${alarm.activeSince ?? ''}`;
-}
-
-function readMuted(): boolean {
-  try {
-    return localStorage.getItem(MUTE_KEY) === 'true';
-  } catch {
-    // Storage disabled: not muted.
-    return false;
   }
 }

@@ -7,6 +7,7 @@ import { RealtimeState } from '../../core/realtime/realtime-state';
 import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
+import { AlertSettingsPanel } from '../alarm-alert/alert-settings-panel';
 import { PRIORITY_SHAPE } from '../../shared/priority';
 import { alarmText } from '../../shared/service-text';
 
@@ -21,7 +22,7 @@ type AlarmAction = 'ack' | 'reset' | 'shelve' | 'unshelve';
  */
 @Component({
   selector: 'app-alarm-panel',
-  imports: [ConfirmDialog],
+  imports: [ConfirmDialog, AlertSettingsPanel],
   templateUrl: './alarm-panel.html',
   styleUrl: './alarm-panel.css',
   host: { class: 'panel', role: 'region', '[attr.aria-label]': "i18n.t('alarms.title')" },

@@ -30,14 +30,24 @@ export class Session {
   /** True when the connection stopped because the session ended (show it on the login page). */
   readonly ended = computed(() => this.connection.state() === 'unauthorized');
 
-  /** Asks the service once whether a session cookie is already valid (page reload). */
+  /**
+   * Asks the service once whether a session cookie is already valid (page reload). When the
+   * service cannot be reached (offline, restarting), the page opens on the session it last
+   * had in this tab, behind the connection-lost overlay, and reconnects by itself: a reload
+   * must not turn an outage into a sign-in form that cannot work either. The connection asks
+   * the service again once it answers, and a session that ended leads to the form then.
+   */
   restore(): Promise<boolean> {
     this.checked ??= this.api.session().then(
       (user) => {
         this.start(user);
         return true;
       },
-      () => false,
+      (error: unknown) => {
+        const last = error instanceof ApiError && error.status === 401 ? null : lastSession();
+        if (last) this.start(last);
+        return last !== null;
+      },
     );
     return this.checked;
   }
@@ -56,6 +66,7 @@ export class Session {
     this.state.clear();
     this.userSignal.set(null);
     this.checked = null;
+    remember(null);
     await this.api.logout().catch(() => undefined); // the cookie may already be gone
   }
 
@@ -71,6 +82,7 @@ export class Session {
       verdict = await this.askSession();
     }
     if (verdict === 'invalid') {
+      remember(null);
       this.userSignal.set(null);
       this.checked = null;
     }
@@ -88,7 +100,39 @@ export class Session {
   }
 
   private start(user: SessionInfo): void {
+    remember(user);
     this.userSignal.set(user);
     this.connection.connect();
   }
+}
+
+const LAST_SESSION_KEY = 'cryopilot.session';
+
+/** The tab's last session (who and which commands; never a secret: the cookie is HttpOnly). */
+function remember(user: SessionInfo | null): void {
+  try {
+    if (user) sessionStorage.setItem(LAST_SESSION_KEY, JSON.stringify(user));
+    else sessionStorage.removeItem(LAST_SESSION_KEY);
+  } catch {
+    // Storage disabled: an offline reload shows the sign-in form.
+  }
+}
+
+function lastSession(): SessionInfo | null {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(LAST_SESSION_KEY) ?? 'null') as unknown;
+    return isSessionInfo(stored) ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+function isSessionInfo(value: unknown): value is SessionInfo {
+  const v = value as Partial<SessionInfo> | null;
+  return (
+    typeof v?.user === 'string' &&
+    typeof v.role === 'string' &&
+    Array.isArray(v.commands) &&
+    v.commands.every((c) => typeof c === 'string')
+  );
 }
