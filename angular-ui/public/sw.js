@@ -12,6 +12,10 @@
  * - everything else — /api/*, /ws, any other method than GET, other origins — is not touched
  *   at all: the browser fetches it as if there were no worker.
  *
+ * Hand-written rather than @angular/service-worker: short enough to read in full, the one
+ * rule that matters here (never live data) is this file's allow-list, and nothing to keep in
+ * step with Angular's releases.
+ *
  * The build stamps BUILD and BUILD_ASSETS (scripts/stamp-service-worker.mjs): each build
  * installs a new worker, which caches the new shell (every route's code, so that an offline
  * reload of any page works) and drops the old caches.

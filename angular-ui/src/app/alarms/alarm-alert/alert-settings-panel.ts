@@ -18,7 +18,9 @@ import { AlertSettings } from './alert-settings';
         [attr.aria-pressed]="!settings.muted()"
         (click)="settings.toggleMute()"
       >
-        <span aria-hidden="true">{{ settings.muted() ? '🔕' : '🔔' }}</span>
+        @if (!settings.muted()) {
+          <span aria-hidden="true">✓</span>
+        }
         {{ i18n.t('alerts.sound') }}
       </button>
       @if (settings.access() !== 'unsupported') {
@@ -30,6 +32,9 @@ import { AlertSettings } from './alert-settings';
           [attr.aria-describedby]="settings.access() === 'denied' ? 'alert-denied' : null"
           (click)="settings.toggleNotifications()"
         >
+          @if (settings.notifications()) {
+            <span aria-hidden="true">✓</span>
+          }
           {{ i18n.t('alerts.notifications') }}
         </button>
       }
