@@ -47,6 +47,7 @@ const RECORDERS = `
   window.Notification = RecordingNotification;
   class RecordingAudioContext {
     currentTime = 0;
+    state = 'running';
     destination = {};
     resume() { return Promise.resolve(); }
     createGain() { return { gain: { value: 1 }, connect: (node) => node }; }
@@ -230,6 +231,11 @@ describe('channel labels by language', () => {
       await page.getByRole('button', { name: 'EN' }).click();
       await expectText(tileLabel('o2_1'), 'O2 sensor 1');
       await expectText(page.locator('app-trend-chart'), 'O2 sensor 2');
+      await screenshot(page, 'labels-alerts-phone-en');
+      await page.setViewportSize(LAPTOP);
+      await page.getByRole('button', { name: 'FR' }).click();
+      await expectText(tileLabel('o2_2'), 'Capteur O2 2');
+      await screenshot(page, 'labels-alerts-laptop-fr');
     } finally {
       await context.close();
     }

@@ -155,7 +155,12 @@ export class AlarmAlert {
     try {
       this.audio ??= new AudioContext();
       const ctx = this.audio;
-      void ctx.resume();
+      // Before the first click the browser keeps audio suspended: tones scheduled then would
+      // all sound at once when it resumes. Ask to resume, and sound from the next tone on.
+      if (ctx.state !== 'running') {
+        void ctx.resume();
+        return;
+      }
       for (const [i, frequency] of frequencies.entries()) {
         const oscillator = ctx.createOscillator();
         const gain = ctx.createGain();
