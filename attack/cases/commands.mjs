@@ -25,6 +25,7 @@ export const COMMAND_NAMES = /** @type {const} */ ([
   'alarm.ack',
   'alarm.shelve',
   'alarm.reset',
+  'alarm.unshelve',
   'sensor.test.start',
   'sensor.test.end',
   'sensor.calibration',
@@ -42,6 +43,7 @@ export const COMMAND_ROLES = /** @type {const} */ ({
   'alarm.ack': 'operator',
   'alarm.shelve': 'admin',
   'alarm.reset': 'operator',
+  'alarm.unshelve': 'operator',
   'sensor.test.start': 'operator',
   'sensor.test.end': 'operator',
   'sensor.calibration': 'operator',
@@ -64,6 +66,7 @@ export const BASE_ARGS = {
   'alarm.ack': { alarmId: 'o2_low' },
   'alarm.shelve': { alarmId: 'o2_low', minutes: 5, comment: 'attack run' },
   'alarm.reset': { alarmId: 'o2_low' },
+  'alarm.unshelve': { alarmId: 'o2_low' },
   'sensor.test.start': { sensorId: 'o2_1', minutes: 1 },
   'sensor.test.end': { sensorId: 'o2_1', referenceGasPct: 18 },
   'sensor.calibration': {
@@ -216,6 +219,10 @@ export function fixedCommandCases() {
     ['alarm.reset', { alarmId: 1 }],
     ['alarm.reset', { alarmId: 'o2_low_low' }], // not latched
     ['alarm.reset', { alarmId: 'no_such_alarm' }],
+    ['alarm.unshelve', {}],
+    ['alarm.unshelve', { alarmId: 'o2_low', comment: 'x'.repeat(501) }],
+    ['alarm.unshelve', { alarmId: 'o2_low', minutes: 5 }],
+    ['alarm.unshelve', { alarmId: 'o2_low_low' }], // critical: never shelved
   ];
   for (const [name, args] of perCommand)
     cases.push(c(`${name} ${JSON.stringify(args).slice(0, 60)}`, cmd(name, args)));

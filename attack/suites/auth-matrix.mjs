@@ -29,6 +29,7 @@ const NO_OP_ARGS = {
   'alarm.ack': { alarmId: 'no_such_alarm' },
   'alarm.shelve': { alarmId: 'no_such_alarm', minutes: 5, comment: 'attack auth matrix' },
   'alarm.reset': { alarmId: 'no_such_alarm' },
+  'alarm.unshelve': { alarmId: 'no_such_alarm' },
   // A sensor that is not there: allowed or not, nothing changes.
   'sensor.test.start': { sensorId: 'o2_9' },
   'sensor.test.end': { sensorId: 'o2_9', referenceGasPct: 18 },
