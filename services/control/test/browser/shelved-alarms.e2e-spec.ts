@@ -108,6 +108,8 @@ it('shelve from the page, the shelved list, then unshelve by an operator', async
     await shelvedRow(op, 'level_sensor_fault')
       .getByRole('button', { name: 'Remettre en service' })
       .click();
+    await op.getByRole('dialog').waitFor();
+    expect(await axe(op)).toEqual([]);
     await op.getByRole('dialog').getByRole('button', { name: 'Confirmer' }).click();
 
     // Back in the standing list, unacknowledged, and counted again, on both pages.
