@@ -59,14 +59,17 @@ describe('ValvePanel', () => {
         ...base,
         mode: 'manual',
         interlocks: ['o2_low_low'],
-        reason: 'inhibited: O2 low-low',
+        reason: 'inhibited: o2_low_low',
+        reasonCode: 'inhibited',
+        reasonParams: { interlocks: ['o2_low_low'] },
         manualOpen: { allowed: false, blockedBy: ['o2_low_low'] },
       },
     });
     expect(button('valve-open').disabled).toBe(true);
     expect(element.querySelector('#why-open')?.textContent).toContain('O2 trip latched');
+    // Said from the code and its parameters, not the service's English sentence.
     expect(element.querySelector('[data-testid="valve-reason"]')?.textContent).toContain(
-      'inhibited: O2 low-low',
+      'Filling held off: O2 trip latched',
     );
   });
 

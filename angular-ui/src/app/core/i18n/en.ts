@@ -59,6 +59,7 @@ export const EN = {
   'valve.reason': 'Why',
   'valve.interlocks': 'Interlocks',
   'valve.manualUntil': 'Manual open ends at {time}',
+  'valve.autoReturnAt': 'Back to Auto at {time} (set in Setpoints)',
   'valve.doOpen': 'Open valve',
   'valve.doClose': 'Close valve',
   'valve.confirmOpen':
@@ -205,6 +206,7 @@ export const EN = {
   'band.manual': 'MANUAL MODE · the valve does not fill by itself',
   'band.manualLow':
     'MANUAL MODE · level {level} % is below fill start ({start} %) and auto filling is off: fill by hand or switch to Auto',
+  'band.autoReturn': 'back to Auto at {time}',
   'band.count.critical': '{n} critical',
   'band.count.warning': '{n} warning',
   'band.count.info': '{n} info',

@@ -61,6 +61,7 @@ export const FR: Record<TextKey, string> = {
   'valve.reason': 'Pourquoi',
   'valve.interlocks': 'Verrouillages',
   'valve.manualUntil': "L'ouverture manuelle se termine à {time}",
+  'valve.autoReturnAt': 'Retour en Auto à {time} (réglé dans Consignes)',
   'valve.doOpen': 'Ouvrir la vanne',
   'valve.doClose': 'Fermer la vanne',
   'valve.confirmOpen':
@@ -198,6 +199,7 @@ export const FR: Record<TextKey, string> = {
   'band.manual': 'MODE MANUEL · la vanne ne remplit pas toute seule',
   'band.manualLow':
     'MODE MANUEL · niveau {level} % sous le seuil de remplissage ({start} %) et remplissage auto arrêté : remplissez à la main ou passez en Auto',
+  'band.autoReturn': 'retour en Auto à {time}',
   'band.count.critical': '{n} critique(s)',
   'band.count.warning': '{n} avertissement(s)',
   'band.count.info': '{n} info',
