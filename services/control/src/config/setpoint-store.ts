@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DEFAULT_SETPOINTS,
   formatIssues,
+  issueFields,
   Setpoints,
   SetpointsPatch,
   setpointsSchema,
@@ -19,6 +20,7 @@ export type SetpointChange =
       readonly ok: false;
       readonly code: 'invalid_args' | 'storage_full';
       readonly message: string;
+      readonly fields?: Readonly<Record<string, string>>;
     };
 
 /** What reading a setpoint file written by another version had to adjust. */
@@ -119,7 +121,12 @@ export class SetpointStore {
   async apply(patch: SetpointsPatch): Promise<SetpointChange> {
     const merged = setpointsSchema.safeParse({ ...this.current, ...patch });
     if (!merged.success) {
-      return { ok: false, code: 'invalid_args', message: formatIssues(merged.error).join('; ') };
+      return {
+        ok: false,
+        code: 'invalid_args',
+        message: formatIssues(merged.error).join('; '),
+        fields: issueFields(merged.error),
+      };
     }
     try {
       await this.file.write(merged.data);

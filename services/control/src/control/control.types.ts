@@ -60,6 +60,8 @@ export type ControlRequestResult =
       readonly ok: false;
       readonly code: 'refused' | 'invalid_args' | 'hardware_error' | 'storage_full';
       readonly message: string;
+      /** `invalid_args` of a setpoint change: which setpoint each problem is about. */
+      readonly fields?: Readonly<Record<string, string>>;
     };
 
 /** Outcome of ending a declared O2 sensor test: the test with its readings. */

@@ -45,6 +45,22 @@ describe('ValvePanel', () => {
     expect(modes.some((b) => b.hasAttribute('title'))).toBe(false);
   });
 
+  it('says when manual mode returns to auto by itself, and nothing when it will not', async () => {
+    const base = snapshot().state.valve;
+    const at = '2026-11-30T14:30:00.000Z';
+    const { element } = await render('operator', {
+      valve: { ...base, mode: 'manual', autoReturnAt: at },
+    });
+    const line = element.querySelector('[data-testid="valve-auto-return"]')?.textContent ?? '';
+    expect(line).toContain('Back to Auto at');
+    expect(line).toContain(new Date(at).toLocaleTimeString('en', { hour12: false }));
+    TestBed.resetTestingModule();
+    const off = await render('operator', {
+      valve: { ...base, mode: 'manual', autoReturnAt: null },
+    });
+    expect(off.element.querySelector('[data-testid="valve-auto-return"]')).toBeNull();
+  });
+
   it('an operator in auto mode may close but must switch to manual to open', async () => {
     const { element, button } = await render('operator');
     expect(button('valve-open').disabled).toBe(true);
