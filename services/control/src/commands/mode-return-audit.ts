@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { AuditRecord } from '@cryopilot/protocol';
-import { randomUUID } from 'node:crypto';
 import { AuditTrail } from '../audit/audit-trail';
+import { serviceAuditRecord } from '../audit/service-audit-record';
 import { ControlView } from '../control/control.facades';
 import type { TickOutcome } from '../control/control-runtime';
 
@@ -40,14 +40,10 @@ export class ModeReturnAudit implements OnModuleInit, OnModuleDestroy {
 }
 
 export function modeReturnRecord(afterS: number, ts: string): AuditRecord {
-  return {
+  return serviceAuditRecord({
     ts,
-    id: randomUUID(),
-    user: 'system',
-    role: null,
-    source: 'service',
     command: 'mode.set',
     args: { mode: 'auto', automatic: true, manualAutoReturnS: afterS },
     ok: true,
-  };
+  });
 }
