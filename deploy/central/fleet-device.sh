@@ -3,6 +3,8 @@
 #   fleet-device.sh init <central-host>   central CA, server certificate, empty CRL and passwd
 #   fleet-device.sh add <device> [--cert] a password (default) or a client certificate signed
 #                                         by the central CA; prints the Pi's FLEET_* answers
+#   fleet-device.sh user <fleet-reader|fleet-operator>  a password for a person's tool
+#                                         (dashboards read; operators may send commands)
 #   fleet-device.sh revoke <device>       removes its password and revokes its certificate
 #                                         (CRL); then reload/restart the broker as printed
 # CENTRAL_DIR (default: this folder) holds mosquitto/config/passwd, mosquitto/certs/ and
@@ -19,7 +21,7 @@ BROKER_UID="${BROKER_UID:-1883}"
 # Names the ACL gives to people, never to devices.
 RESERVED=(fleet-reader fleet-operator)
 
-usage() { sed -n '2,12p' "$0" >&2; exit 2; }
+usage() { sed -n '2,14p' "$0" >&2; exit 2; }
 
 valid_device() { # the control service's own rule (config deviceId), minus the reserved names
   [[ "$1" =~ ^[A-Za-z0-9_-]{1,64}$ ]] || { echo "device id: letters, digits, - and _ only" >&2; exit 2; }
@@ -119,23 +121,39 @@ cmd_add() {
       "$url" "$dir/device.crt" "$dir/device.key"
   else
     url="${CENTRAL_URL:-mqtts://$host:8883}"
-    local password plain
-    password="$(openssl rand -hex 24)"
-    # Hashed through a private temp file: the password never appears on a command line.
-    plain="$(mktemp "$(dirname "$PASSWD")/.passwd.XXXXXX")"
-    chmod 600 "$plain"
-    printf '%s:%s\n' "$device" "$password" >"$plain"
-    hash_passwords "$plain"
-    { grep -v "^$device:" "$PASSWD" || true; cat "$plain"; } >"$plain.all"
-    rm -f "$plain"
-    chmod 600 "$plain.all"
-    if [ "$(id -u)" = 0 ]; then chown "$BROKER_UID:$BROKER_UID" "$plain.all"; fi
-    mv "$plain.all" "$PASSWD"
+    local password
+    password="$(set_password "$device")"
     printf 'FLEET_CENTRAL_URL=%s\nFLEET_PASSWORD=%s\nFLEET_CERT_FILE=\nFLEET_KEY_FILE=\n' \
       "$url" "$password"
   fi
   printf 'FLEET_CA_FILE=%s\n# yes: central operators may send this device commands\nFLEET_ALLOW_COMMANDS=no\n' \
     "$dir/ca.crt"
+  echo "# then reload the central broker: docker compose kill -s HUP mosquitto"
+}
+
+set_password() { # USER → a new random password, hashed into $PASSWD (replacing USER's line)
+  local password plain
+  password="$(openssl rand -hex 24)"
+  # Hashed through a private temp file: the password never appears on a command line.
+  plain="$(mktemp "$(dirname "$PASSWD")/.passwd.XXXXXX")"
+  chmod 600 "$plain"
+  printf '%s:%s\n' "$1" "$password" >"$plain"
+  hash_passwords "$plain" >&2
+  { grep -v "^$1:" "$PASSWD" || true; cat "$plain"; } >"$plain.all"
+  rm -f "$plain"
+  chmod 600 "$plain.all"
+  if [ "$(id -u)" = 0 ]; then chown "$BROKER_UID:$BROKER_UID" "$plain.all"; fi
+  mv "$plain.all" "$PASSWD"
+  printf '%s' "$password"
+}
+
+cmd_user() {
+  case "${1:-}" in
+    fleet-reader | fleet-operator) ;;
+    *) echo "usage: user fleet-reader|fleet-operator" >&2; exit 2 ;;
+  esac
+  [ -f "$PASSWD" ] || { echo "run '$0 init <central-host>' first" >&2; exit 2; }
+  printf '%s password: %s\n' "$1" "$(set_password "$1")"
   echo "# then reload the central broker: docker compose kill -s HUP mosquitto"
 }
 
@@ -164,6 +182,7 @@ cmd_revoke() {
 case "${1:-}" in
   init) shift; cmd_init "$@" ;;
   add) shift; cmd_add "$@" ;;
+  user) shift; cmd_user "$@" ;;
   revoke) shift; cmd_revoke "$@" ;;
   *) usage ;;
 esac
