@@ -30,6 +30,10 @@ valid_device() { # the control service's own rule (config deviceId), minus the r
   done
 }
 
+san() { # HOST → the server certificate's subjectAltName (an IP address or a DNS name)
+  if [[ "$1" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then echo "IP:$1"; else echo "DNS:$1"; fi
+}
+
 # OpenSSL's CA database (index.txt) is what lets `openssl ca` revoke and write the CRL.
 ca_config() {
   cat <<CONF
@@ -59,7 +63,7 @@ extendedKeyUsage = clientAuth
 basicConstraints = CA:FALSE
 keyUsage = digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = DNS:$(cat "$CERTS/ca/host")
+subjectAltName = $(san "$(cat "$CERTS/ca/host")")
 CONF
 }
 

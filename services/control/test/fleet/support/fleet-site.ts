@@ -8,9 +8,9 @@ import { ROOT } from '../../support/servers/engine';
 import { startMosquitto, type TestBroker } from '../../support/servers/mosquitto';
 import type { VictoriaMetricsServer } from '../../support/servers/victoria-metrics';
 
-const DEVICE_SCRIPT = join(ROOT, 'deploy/central/fleet-device.sh');
-const BRIDGE_SCRIPT = join(ROOT, 'scripts/fleet/pi-bridge.sh');
-const scriptEnv = (extra: Record<string, string>) => ({
+export const DEVICE_SCRIPT = join(ROOT, 'deploy/central/fleet-device.sh');
+export const BRIDGE_SCRIPT = join(ROOT, 'scripts/fleet/pi-bridge.sh');
+export const scriptEnv = (extra: Record<string, string>) => ({
   PATH: `${process.env.PATH}:/usr/sbin`,
   HOME: process.env.HOME ?? '/tmp',
   CI: 'true',

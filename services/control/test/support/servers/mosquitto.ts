@@ -41,8 +41,13 @@ export interface MosquittoOptions {
    * used as is instead of one generated from `users`; authentication on.
    */
   readonly passwordFile?: string;
-  /** Configuration appended as is (e.g. a rendered bridge, test/fleet). */
-  readonly extraConfig?: string;
+  /**
+   * Configuration appended as is (e.g. a rendered bridge, test/fleet), or made from the folder
+   * the broker reads its config files from (the binary's temp folder or the container's).
+   */
+  readonly extraConfig?: string | ((configDir: string) => string);
+  /** More files beside the config (certificates, a CRL), mode 0600. */
+  readonly extraFiles?: readonly { name: string; content: string }[];
 }
 
 /**
@@ -98,7 +103,8 @@ function configText(
     'log_type warning',
     'log_type notice',
     'log_type information',
-    ...(options.extraConfig !== undefined ? [options.extraConfig] : []),
+    ...(typeof options.extraConfig === 'function' ? [options.extraConfig(dir)] : []),
+    ...(typeof options.extraConfig === 'string' ? [options.extraConfig] : []),
     '',
   ].join('\n');
 }
@@ -112,7 +118,7 @@ function authFiles(options: MosquittoOptions): { name: string; content: string }
     files.push({ name: 'passwd', content: `${lines.join('\n')}\n` });
   }
   if (options.acl !== undefined) files.push({ name: 'acl', content: options.acl });
-  return files;
+  return [...files, ...(options.extraFiles ?? [])];
 }
 
 async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
