@@ -76,8 +76,37 @@ describe('make setup and the fleet bridge', () => {
     expect(readFileSync(bridge(), 'utf8')).toBe(conf);
   }, 90_000);
 
+  it('bridges out every topic the service publishes (docs/interfaces.md), and only those', () => {
+    const conf = readFileSync(bridge(), 'utf8');
+    const device = /^remote_clientid (.*)$/m.exec(conf)![1];
+    const out = [...conf.matchAll(/^topic (\S+) out 1 (\S+) \S+$/gm)].map((m) => m[2] + m[1]);
+    const published = [
+      ...readFileSync(join(ROOT, 'docs/interfaces.md'), 'utf8').matchAll(/^\| `…\/([^`]+)` +\|/gm),
+    ]
+      .map((m) => m[1])
+      // Subscribed by the service (commands), or published by the bridge itself.
+      .filter((topic) => !topic.startsWith('cmd/<') && topic !== 'bridge/state')
+      .map((topic) => `cryopilot/${device}/${topic.replace(/<[a-z]+>/g, 'o2_1')}`);
+    expect(published.length).toBeGreaterThanOrEqual(8);
+    for (const topic of published) {
+      expect([topic, out.some((pattern) => mqttMatches(pattern, topic))]).toEqual([topic, true]);
+    }
+    expect(out.every((pattern) => pattern.startsWith(`cryopilot/${device}/`))).toBe(true);
+  });
+
   it('emptying the central URL removes the bridge', () => {
     expect(setup({ FLEET_CENTRAL_URL: '' }).status).toBe(0);
     expect(existsSync(bridge())).toBe(false);
   }, 60_000);
 });
+
+/** MQTT topic filter matching (`+` one level, `#` the rest). */
+function mqttMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
