@@ -14,7 +14,7 @@ const fill: FillRecord = {
   levelFromPct: 30,
   levelToPct: 80,
   mode: 'auto',
-  endedBy: 'level',
+  endedBy: 'stop_level',
 };
 
 describe('markersOf', () => {
