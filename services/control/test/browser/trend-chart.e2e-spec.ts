@@ -29,9 +29,12 @@ const PHONE = { width: 390, height: 844 };
 let browser: Browser;
 const service = new ServiceProcess();
 let setpoints: Setpoints;
+/** When the service started: its history begins there. */
+let startedMs = 0;
 
 beforeAll(async () => {
   requireBuilds();
+  startedMs = Date.now();
   await service.start();
   browser = await launchChromium();
   const context = await browser.newContext();
@@ -158,16 +161,19 @@ describe.each(CASES)('trend chart, $name', (c) => {
       expect(series.at(-1)).toMatch(new RegExp(`^${words.valve.replace('%', '')}`));
       if (c.locale === 'fr-FR') expect(series.join(' ')).toMatch(/\d,\d\d %vol/);
 
-      // Hover (laptop) or tap (phone) a quarter of the way in: the readout moves back in time.
+      // Hover (laptop) or tap (phone) halfway through the history (the window is 15 min):
+      // the readout moves back in time, values with units.
       const newest = rows[0];
       const box = (await chart.locator('.u-over').boundingBox())!;
-      const at = { x: box.x + box.width * 0.25, y: box.y + box.height / 2 };
+      const back = (Date.now() - startedMs) / 2 / (15 * 60_000);
+      const at = { x: box.x + box.width * (1 - back), y: box.y + box.height / 2 };
       if (c.viewport === PHONE) await page.touchscreen.tap(at.x, at.y);
       else await page.mouse.move(at.x, at.y);
       await waitUntil(async () => (await readout(page))[0] !== newest);
       const hovered = await readout(page);
       expect(hovered[0]).toMatch(/\d\d:\d\d:\d\d$/);
       expect(hovered.slice(1).every((r) => /(\d %(vol)?|—)$/.test(r))).toBe(true);
+      expect(hovered.slice(1).filter((r) => /\d %$/.test(r))).toHaveLength(2); // level, valve
       await chart.screenshot({ path: join(SCREENSHOTS, `trend-${c.name}.png`) });
 
       // The keyboard moves it too, from the chart's focus.

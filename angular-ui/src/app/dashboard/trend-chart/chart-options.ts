@@ -64,6 +64,8 @@ export function chartOptions(inputs: ChartInputs): uPlot.Options {
       ? '—'
       : `${v.toLocaleString(locale(), { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${unit}`;
   const scaleOf = (c: ChannelView) => (c.unit === '%vol' ? 'o2' : 'pct');
+  // A phone's plot is narrow: slimmer axes leave it more of the width.
+  const axisSize = inputs.width < 500 ? 40 : 50;
   const borderStyles = ['solid', ...channels.map((_, i) => SERIES_BORDER_STYLES[i % 4]), 'solid'];
   return {
     width: Math.max(280, inputs.width),
@@ -77,8 +79,8 @@ export function chartOptions(inputs: ChartInputs): uPlot.Options {
     },
     axes: [
       { stroke: axisInk, grid: { stroke: gridLine }, values: (_u, splits) => splits.map(clock) },
-      { scale: 'o2', label: '%vol', stroke: axisInk, grid: { stroke: gridLine }, size: 50 },
-      { scale: 'pct', label: '%', side: 1, stroke: axisInk, size: 50, grid: { show: false } },
+      { scale: 'o2', label: '%vol', stroke: axisInk, grid: { stroke: gridLine }, size: axisSize },
+      { scale: 'pct', label: '%', side: 1, stroke: axisInk, size: axisSize, grid: { show: false } },
     ],
     series: [
       { label: inputs.timeLabel, value: (_u, v) => (v === null ? '—' : stamp(v)) },
@@ -149,6 +151,7 @@ function drawThresholds(u: uPlot, lines: readonly Threshold[], palette: TrendPal
       y: (ys[i] - u.bbox.top) / ratio,
       width: ctx.measureText(line.label).width / ratio,
       side: line.scale === 'o2' ? 'left' : 'right',
+      below: line.labelBelow,
     })),
     u.bbox.width / ratio,
     LABEL_PX + 2,

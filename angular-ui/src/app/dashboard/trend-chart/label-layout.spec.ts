@@ -38,4 +38,10 @@ describe('layoutLabels', () => {
     }
     expect(places[3]).toEqual({ x: 47, top: 167 }); // far away: its usual place
   });
+
+  it('puts a label asked for below under its line', () => {
+    expect(layoutLabels([{ y: 100, width: 80, side: 'left', below: true }], 600, 12)).toEqual([
+      { x: 3, top: 102 },
+    ]);
+  });
 });

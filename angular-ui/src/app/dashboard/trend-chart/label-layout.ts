@@ -4,6 +4,8 @@ export interface LabelBox {
   readonly width: number;
   /** The side of its axis: O2 lines are labelled at the left, level lines at the right. */
   readonly side: 'left' | 'right';
+  /** Below the line for the lower of two close lines (the O2 trip under O2 low). */
+  readonly below?: boolean;
 }
 
 /** Where a label goes: its box's top-left corner, CSS pixels from the plot's corner. */
@@ -13,8 +15,8 @@ export interface LabelPlace {
 }
 
 /**
- * Places threshold labels so none overlaps another: each tries above its line on its own
- * side, then below, then the other side (on a phone "O2 low 19.5 %vol" and "Fill stop 80 %"
+ * Places threshold labels so none overlaps another: each tries above its line (or below, when
+ * asked) on its own side, then the other way, then the other side (on a phone "O2 low 19.5 %vol" and "Fill stop 80 %"
  * sit at about the same height and would meet in the middle), then a row further away. When
  * every spot is taken, the
  * the first one is used: overlapping beats missing.
@@ -40,11 +42,12 @@ export function layoutLabels(
     const other = label.side === 'left' ? 'right' : 'left';
     const above = label.y - lineHeight - 1;
     const below = label.y + 2;
+    const [near, far] = label.below ? [below, above] : [above, below];
     const candidates = [
-      { x: xOf(label.side), top: above },
-      { x: xOf(label.side), top: below },
-      { x: xOf(other), top: above },
-      { x: xOf(other), top: below },
+      { x: xOf(label.side), top: near },
+      { x: xOf(label.side), top: far },
+      { x: xOf(other), top: near },
+      { x: xOf(other), top: far },
       // Crowded: a row further from the line, on either side of it.
       { x: xOf(label.side), top: above - lineHeight },
       { x: xOf(label.side), top: below + lineHeight },

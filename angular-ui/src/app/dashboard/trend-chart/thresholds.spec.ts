@@ -22,11 +22,11 @@ describe('thresholds', () => {
     i18n.use(language);
     const lines = thresholds(setpoints, i18n.t, (v, d) => i18n.number(v, d));
     expect(lines.map((l) => l.label)).toEqual(labels);
-    expect(lines.map((l) => [l.scale, l.value, l.tone])).toEqual([
-      ['o2', 18, 'critical'],
-      ['o2', 19.5, 'warning'],
-      ['pct', 30, 'neutral'],
-      ['pct', 80, 'neutral'],
+    expect(lines.map((l) => [l.scale, l.value, l.tone, l.labelBelow])).toEqual([
+      ['o2', 18, 'critical', true],
+      ['o2', 19.5, 'warning', false],
+      ['pct', 30, 'neutral', false],
+      ['pct', 80, 'neutral', false],
     ]);
   });
 });

@@ -11,6 +11,8 @@ export interface Threshold {
   /** As shown on the chart and below it: "O2 low 19.5 %". */
   readonly label: string;
   readonly tone: ThresholdTone;
+  /** Label under the line: the O2 trip sits just under O2 low, their labels must not meet. */
+  readonly labelBelow: boolean;
 }
 
 type Say = (key: ThresholdKey, params: { value: string }) => string;
@@ -32,9 +34,10 @@ export function thresholds(
     v: number,
     key: ThresholdKey,
     tone: ThresholdTone,
-  ): Threshold => ({ scale, value: v, label: say(key, { value: value(v) }), tone });
+    labelBelow = false,
+  ): Threshold => ({ scale, value: v, label: say(key, { value: value(v) }), tone, labelBelow });
   return [
-    line('o2', setpoints.o2LowLowPct, 'trend.threshold.o2LowLow', 'critical'),
+    line('o2', setpoints.o2LowLowPct, 'trend.threshold.o2LowLow', 'critical', true),
     line('o2', setpoints.o2LowPct, 'trend.threshold.o2Low', 'warning'),
     line('pct', setpoints.fillStartPct, 'trend.threshold.fillStart', 'neutral'),
     line('pct', setpoints.fillStopPct, 'trend.threshold.fillStop', 'neutral'),
