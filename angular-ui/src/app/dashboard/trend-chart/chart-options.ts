@@ -120,8 +120,9 @@ function steppedPaths(): uPlot.Series.PathBuilder | undefined {
 }
 
 /**
- * A tap on a touch screen moves the readout there (uPlot follows the mouse only; a phone has
- * no hover). Pen and touch alike.
+ * A tap on a touch screen moves the readout there. uPlot follows mouse events only; Chromium
+ * synthesises them for a tap (the browser test passes without this), but not every touch
+ * browser does for every tap, so the pointer event sets the cursor itself. Pen and touch alike.
  */
 function followTouch(u: uPlot): void {
   u.over.addEventListener('pointerdown', (event) => {
