@@ -6,7 +6,9 @@
 #  3. asks where alerts go and writes Grafana's contact point (scripts/setup-alerts.sh);
 #  4. makes the operator page's HTTPS certificate and its local CA (scripts/https-cert.sh);
 #  5. writes mosquitto/config/passwd (hashed) from the MQTT passwords in .env;
-#  6. gives every file the broker reads to the broker's user, and the rest to the installing
+#  6. writes the fleet bridge to a central broker, or removes it (scripts/fleet/pi-bridge.sh,
+#     docs/fleet.md; asked once, FLEET_* in .env);
+#  7. gives every file the broker reads to the broker's user, and the rest to the installing
 #     user (see "Ownership" below).
 # No default password anywhere: a stack without `make setup` refuses to start (${VAR:?}).
 #
@@ -120,6 +122,11 @@ fi
 mv "$plain" "$PASSWD_FILE"
 trap - EXIT
 echo "wrote $PASSWD_FILE (users cryopilot, reader, healthcheck)"
+
+# The fleet bridge (mosquitto/config/conf.d/fleet-bridge.conf), or none: scripts/fleet/pi-bridge.sh.
+# shellcheck source=scripts/fleet/pi-bridge.sh
+source "$ROOT/scripts/fleet/pi-bridge.sh"
+configure_fleet_bridge
 
 # ---- Ownership (by construction, not by the broker's entrypoint) ----
 # The broker starts as root and drops to uid $BROKER_UID before it reads passwd, acl and its

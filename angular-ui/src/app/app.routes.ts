@@ -1,5 +1,5 @@
 import { inject } from '@angular/core';
-import { CanActivateFn, Router, Routes } from '@angular/router';
+import { CanActivateFn, CanDeactivateFn, Router, Routes } from '@angular/router';
 import { Session } from './core/session/session';
 
 /** Pages need a session; without one the page goes to the login form. */
@@ -11,6 +11,9 @@ const signedIn: CanActivateFn = async () => {
 
 const admin: CanActivateFn = () =>
   inject(Session).isAdmin() ? true : inject(Router).parseUrl('/');
+
+/** A page with unsaved edits (the setpoints form) asks before it is left. */
+const unsavedEdits: CanDeactivateFn<{ confirmLeave(): boolean }> = (page) => page.confirmLeave();
 
 export const routes: Routes = [
   { path: 'login', loadComponent: () => import('./login/login').then((m) => m.Login) },
@@ -30,6 +33,7 @@ export const routes: Routes = [
       },
       {
         path: 'setpoints',
+        canDeactivate: [unsavedEdits],
         loadComponent: () =>
           import('./control/setpoints-page/setpoints-page').then((m) => m.SetpointsPage),
       },

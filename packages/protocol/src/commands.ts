@@ -168,6 +168,8 @@ export type CommandRequest = z.infer<typeof commandRequestSchema>;
 export const commandErrorSchema = z.strictObject({
   code: commandErrorCodeSchema,
   message: z.string(),
+  /** `invalid_args`: the problem of each argument (a setpoint), for forms to show in place. */
+  fields: z.record(z.string(), z.string()).optional(),
 });
 export type CommandError = z.infer<typeof commandErrorSchema>;
 

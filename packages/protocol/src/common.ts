@@ -35,3 +35,16 @@ export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
 }
+
+/**
+ * The first problem of each top-level field (`{fillStopPct: "must be > fillStartPct"}`), so
+ * a form can show it beside the field; problems of the whole value are left to the message.
+ */
+export function issueFields(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0];
+    if (typeof field === 'string' && !(field in fields)) fields[field] = issue.message;
+  }
+  return fields;
+}

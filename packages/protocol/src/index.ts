@@ -1,6 +1,7 @@
 export * from './common';
 export * from './channels';
 export * from './valve';
+export * from './valve-reason';
 export * from './alarms';
 export * from './setpoints';
 export * from './commands';

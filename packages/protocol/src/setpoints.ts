@@ -72,6 +72,11 @@ export const setpointFields = {
   manualOpenMaxS: seconds(4 * 3600).min(1),
   /** Duration of a manual open when the command gives none (s). */
   manualOpenDefaultS: seconds(4 * 3600).min(1),
+  /**
+   * Manual mode returns to auto after this long (s), once no manual open is running; 0 keeps
+   * manual until an operator leaves it (the default: nobody's "keep closed" is undone unasked).
+   */
+  manualAutoReturnS: seconds(24 * 3600),
   /** `o2_low` warning below this (%vol). */
   o2LowPct: limited('o2LowPct'),
   /** Trip: `o2_low_low` critical alarm and valve interlock below this (%vol). */
@@ -96,12 +101,16 @@ export const DEFAULT_SETPOINTS: Setpoints = {
   minOffS: 60,
   manualOpenMaxS: 600,
   manualOpenDefaultS: 300,
+  manualAutoReturnS: 0,
   o2LowPct: 19.5,
   o2LowLowPct: 18,
   o2HighPct: 23.5,
   o2DeadbandPct: 0.25,
   o2AlarmOnDelayS: 10,
 };
+
+/** Shortest return to auto: less would make manual mode unusable for a watched fill. */
+export const MIN_AUTO_RETURN_S = 60;
 
 /** Rejects impossible combinations, each with the path of the offending field. */
 function checkCombination(s: Setpoints, ctx: z.RefinementCtx): void {
@@ -119,6 +128,13 @@ function checkCombination(s: Setpoints, ctx: z.RefinementCtx): void {
   }
   order('o2LowLowPct', 'o2LowPct', 'must be > o2LowLowPct');
   order('o2LowPct', 'o2HighPct', 'must be > o2LowPct');
+  if (s.manualAutoReturnS > 0 && s.manualAutoReturnS < MIN_AUTO_RETURN_S) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['manualAutoReturnS'],
+      message: `must be 0 (stay in manual) or >= ${MIN_AUTO_RETURN_S} s`,
+    });
+  }
   if (s.manualOpenDefaultS > s.manualOpenMaxS) {
     ctx.addIssue({
       code: 'custom',

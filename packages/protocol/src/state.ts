@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alarmSchema } from './alarms';
+import { alarmIdSchema, alarmSchema, severitySchema } from './alarms';
 import { channelReadingSchema, qualitySchema } from './channels';
 import { commandSourceSchema, isoTimestamp, roleSchema } from './common';
 import { commandErrorSchema } from './commands';
@@ -59,6 +59,20 @@ export const healthSchema = z.strictObject({
 });
 export type Health = z.infer<typeof healthSchema>;
 
+/** What a trend marker stands for: an alarm raised, a fill started or ended. */
+export const TREND_EVENT_KINDS = ['alarm', 'fill-start', 'fill-end'] as const;
+
+/** A marker on the trend's time axis. */
+export const trendEventSchema = z.strictObject({
+  /** When it happened, ms since epoch. */
+  t: z.number(),
+  kind: z.enum(TREND_EVENT_KINDS),
+  /** For `alarm`: which alarm, and its priority. */
+  alarmId: alarmIdSchema.optional(),
+  severity: severitySchema.optional(),
+});
+export type TrendEvent = z.infer<typeof trendEventSchema>;
+
 /** `GET /api/trend`: columns of equal length, thinned for charting. */
 export const trendSchema = z.strictObject({
   from: isoTimestamp,
@@ -69,6 +83,8 @@ export const trendSchema = z.strictObject({
   channels: z.record(z.string(), z.array(z.number().nullable())),
   /** Valve output 0..100 % per time. */
   valve: z.array(z.number()),
+  /** Alarms raised and fills started or ended inside the window, oldest first. */
+  events: z.array(trendEventSchema).optional(),
 });
 export type Trend = z.infer<typeof trendSchema>;
 

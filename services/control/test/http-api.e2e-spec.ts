@@ -209,10 +209,21 @@ describe('commands over HTTP', () => {
     const bad = await command(admin, { name: 'setpoints.set', args: { fillStartPct: 85 } }).expect(
       400,
     );
+    // The problem located on its field, for the form (combination checked by the store).
     expect(bad.body.error).toMatchObject({
       code: 'invalid_args',
       message: expect.stringContaining('fillStopPct'),
+      fields: { fillStopPct: 'must be > fillStartPct' },
     });
+    // A range problem (checked by the command's argument schema) is located too.
+    const outOfRange = await command(admin, {
+      name: 'setpoints.set',
+      args: { o2LowPct: 25, minOffS: -1 },
+    }).expect(400);
+    expect(Object.keys(outOfRange.body.error.fields as object).sort()).toEqual([
+      'minOffS',
+      'o2LowPct',
+    ]);
     expect((await state()).setpoints.fillStartPct).toBe(20);
     const ok = await command(admin, { name: 'setpoints.set', args: { fillStartPct: 25 } }).expect(
       200,

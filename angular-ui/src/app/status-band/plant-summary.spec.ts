@@ -29,9 +29,12 @@ const valve = (open: boolean, interlocks: ValveState['interlocks'] = []): ValveS
     output: open ? 100 : 0,
     mode: 'auto',
     reason: '',
+    reasonCode: 'idle',
+    reasonParams: {},
     interlocks,
     since: new Date(T0 - 190_000).toISOString(),
     manualUntil: null,
+    autoReturnAt: null,
     manualOpen: { allowed: true, blockedBy: [] },
   }) as ValveState;
 const alarm = (id: string, severity: Alarm['severity'], state: Alarm['state'], active = true) =>

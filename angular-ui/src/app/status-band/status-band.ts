@@ -201,11 +201,16 @@ export class StatusBand implements OnDestroy {
   protected readonly manualText = computed(() => {
     const manual = this.summary().manual;
     if (!manual || !this.state.isLive()) return '';
-    if (!manual.belowFillStart) return this.i18n.t('band.manual');
-    return this.i18n.t('band.manualLow', {
-      level: this.i18n.number(manual.levelPct ?? 0, 0),
-      start: this.i18n.number(manual.fillStartPct, 0),
-    });
+    const text = manual.belowFillStart
+      ? this.i18n.t('band.manualLow', {
+          level: this.i18n.number(manual.levelPct ?? 0, 0),
+          start: this.i18n.number(manual.fillStartPct, 0),
+        })
+      : this.i18n.t('band.manual');
+    const returnAt = this.state.valve()?.autoReturnAt;
+    return returnAt
+      ? `${text} · ${this.i18n.t('band.autoReturn', { time: this.i18n.time(returnAt) })}`
+      : text;
   });
   protected readonly anyAlarm = computed(() => {
     const { critical, warning, info } = this.summary().alarms;

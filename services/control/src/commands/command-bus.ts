@@ -8,6 +8,7 @@ import {
   commandRequestSchema,
   CommandResult,
   formatIssues,
+  issueFields,
   hasRole,
   isCommandName,
 } from '@cryopilot/protocol';
@@ -107,6 +108,7 @@ export class CommandBus {
         ctx,
         'invalid_args',
         formatIssues(args.error).join('; '),
+        issueFields(args.error),
       );
     }
     const commandName = request.name;
@@ -137,7 +139,10 @@ export class CommandBus {
         };
       }
     });
-    if (!outcome.ok) return this.fail(id, name, args.data, ctx, outcome.code, outcome.message);
+    if (!outcome.ok) {
+      const fields = 'fields' in outcome ? outcome.fields : undefined;
+      return this.fail(id, name, args.data, ctx, outcome.code, outcome.message, fields);
+    }
     await this.record(id, name, args.data, ctx, true, undefined, outcome.changes);
     return { id, ok: true, result: outcome.result };
   }
@@ -174,9 +179,11 @@ export class CommandBus {
     ctx: CommandContext,
     code: CommandErrorCode,
     message: string,
+    fields?: Readonly<Record<string, string>>,
   ): Promise<CommandResult> {
     await this.record(id, name, args, ctx, false, { code, message });
-    return { id, ok: false, error: { code, message } };
+    const located = fields && Object.keys(fields).length > 0 ? { fields: { ...fields } } : {};
+    return { id, ok: false, error: { code, message, ...located } };
   }
 
   private async record(

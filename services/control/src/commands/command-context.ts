@@ -19,4 +19,6 @@ export type HandlerOutcome =
       readonly ok: false;
       readonly code: 'refused' | 'invalid_args' | 'hardware_error' | 'storage_full';
       readonly message: string;
+      /** `invalid_args`: which argument each problem is about. */
+      readonly fields?: Readonly<Record<string, string>>;
     };

@@ -5,11 +5,12 @@ import { MaintenanceModule } from '../maintenance/maintenance.module';
 import { NotificationTestsModule } from '../notifications/notification-tests.module';
 import { CommandBus } from './command-bus';
 import { CommandHandlers } from './command-handlers';
+import { ModeReturnAudit } from './mode-return-audit';
 
 /** The one command bus, shared by HTTP, WebSocket and MQTT. */
 @Module({
   imports: [ControlModule, AuditModule, MaintenanceModule, NotificationTestsModule],
-  providers: [CommandHandlers, CommandBus],
+  providers: [CommandHandlers, CommandBus, ModeReturnAudit],
   exports: [CommandBus],
 })
 export class CommandsModule {}

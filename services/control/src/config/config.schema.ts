@@ -221,6 +221,18 @@ const baseConfigSchema = z.strictObject({
         .min(1)
         .max(24 * 60)
         .default(240),
+      /**
+       * The history kept on the data volume (`trend.jsonl`) so the trend survives a restart:
+       * one min/max/last point per `storeEverySeconds`, written in one batch every
+       * `flushSeconds` and at shutdown (a crash loses at most that much of the stored history).
+       */
+      store: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          everySeconds: z.number().min(0.1).max(600).default(10),
+          flushSeconds: z.number().min(1).max(3600).default(300),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });

@@ -65,7 +65,13 @@ export const NOTIFICATIONS_CONFIG = slice('NotificationsConfig', [
 export type NotificationsSliceConfig = SliceOf<typeof NOTIFICATIONS_CONFIG>;
 
 /** The page, the API, the WebSocket and the trend they show. */
-export const WEB_CONFIG = slice('WebConfig', ['http', 'trend', 'samplePeriodMs', 'channels']);
+export const WEB_CONFIG = slice('WebConfig', [
+  'dataDir',
+  'http',
+  'trend',
+  'samplePeriodMs',
+  'channels',
+]);
 export type WebConfig = SliceOf<typeof WEB_CONFIG>;
 
 /** Health, diagnostics and the production health exit. */

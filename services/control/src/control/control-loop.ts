@@ -186,7 +186,7 @@ export class ControlLoop {
   }
 
   setMode(mode: Mode): Promise<ControlRequestResult> {
-    return this.valveRequest(() => this.runtime.valveController.setMode(mode));
+    return this.valveRequest(() => this.runtime.valveController.setMode(mode, this.clock.monoMs()));
   }
 
   openValve(durationS: number | undefined, user?: string): Promise<ControlRequestResult> {
@@ -199,8 +199,7 @@ export class ControlLoop {
         ),
       // An open that could not be written is cancelled: it must never happen later by itself
       // while the operator believes it failed.
-      () =>
-        this.runtime.valveController.cancelManualOpen('manual open cancelled: valve write failed'),
+      () => this.runtime.valveController.cancelManualOpen(),
       // Accepted on the last sample's interlocks, but the re-evaluation with the hardware state
       // since then (a valve write that failed after that sample) ended it at once: the operator
       // must hear that the valve stays closed, not "valve open for 60 s".
@@ -209,7 +208,7 @@ export class ControlLoop {
   }
 
   closeValve(): Promise<ControlRequestResult> {
-    return this.valveRequest(() => this.runtime.valveController.requestClose());
+    return this.valveRequest(() => this.runtime.valveController.requestClose(this.clock.monoMs()));
   }
 
   /**

@@ -86,9 +86,12 @@ describe('ControlRuntime before the first sample', () => {
       output: 0,
       mode: 'auto',
       reason: 'starting: valve in safe state',
+      reasonCode: 'starting',
+      reasonParams: {},
       interlocks: ['startup'],
       since: iso(0),
       manualUntil: null,
+      autoReturnAt: null,
       manualOpen: { allowed: false, blockedBy: ['auto_mode', 'startup'] },
     });
     expect(rt.readings.map((r) => [r.id, r.quality, r.value])).toEqual([
@@ -148,9 +151,12 @@ describe('ControlRuntime samples', () => {
       output: 100,
       mode: 'auto',
       reason: 'filling: level 15.0 % < 20 %',
+      reasonCode: 'fill_start',
+      reasonParams: { levelPct: 15, fillStartPct: 20 },
       interlocks: [],
       since: iso(10),
       manualUntil: null,
+      autoReturnAt: null,
     });
     const still = rt.tick(sample(20.9, 20.9, 16), at(11));
     expect(still.valveChanged).toBe(false);
@@ -199,7 +205,7 @@ describe('ControlRuntime re-evaluation between samples', () => {
   it('uses the last readings, does not count as a sample, and shows a manual open end in wall time', () => {
     const rt = runtime();
     tickUntil(rt, 12);
-    rt.valveController.setMode('manual');
+    rt.valveController.setMode('manual', 0);
     expect(rt.valveController.requestManualOpen(60, at(12.5).mono).ok).toBe(true);
     const outcome = rt.reevaluate(at(12.5), true);
     expect(outcome.seq).toBe(12);
@@ -207,6 +213,7 @@ describe('ControlRuntime re-evaluation between samples', () => {
       open: true,
       mode: 'manual',
       manualUntil: iso(72.5),
+      autoReturnAt: null,
       manualOpen: { allowed: true, blockedBy: [] },
     });
     // The wall clock jumps (NTP): the end follows the control clock, shown in the new wall time.
@@ -217,7 +224,7 @@ describe('ControlRuntime re-evaluation between samples', () => {
   it('events of a re-evaluation ride with the next sample (listeners hear every sample only)', () => {
     const rt = runtime();
     tickUntil(rt, 12);
-    rt.valveController.setMode('manual');
+    rt.valveController.setMode('manual', 0);
     rt.valveController.requestManualOpen(60, at(12.5).mono, 'alice');
     const opened = rt.reevaluate(at(12.5), true);
     expect(opened.fillEvents).toMatchObject([{ event: 'started', fill: { user: 'alice' } }]);

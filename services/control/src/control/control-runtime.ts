@@ -6,6 +6,8 @@ import {
   Mode,
   SensorTest,
   Setpoints,
+  valveReason,
+  valveReasonText,
   ValveState,
 } from '@cryopilot/protocol';
 import type { Instant } from '../clock/clock';
@@ -103,10 +105,13 @@ export class ControlRuntime {
       open: false,
       output: 0,
       mode: 'auto',
-      reason: 'starting: valve in safe state',
+      reason: valveReasonText(valveReason('starting')),
+      reasonCode: 'starting',
+      reasonParams: {},
       interlocks: ['startup'],
       since: ts,
       manualUntil: null,
+      autoReturnAt: null,
       manualOpen: this.manualOpenState(),
     };
   }
@@ -137,9 +142,15 @@ export class ControlRuntime {
 
   /** State saved before a restart: mode and latched trips come back as they were. */
   restore(state: PersistentControlState, now: Instant): void {
-    this.valveController.setMode(state.mode);
+    // Manual mode's clock for the return to auto starts again here: the later return.
+    this.valveController.setMode(state.mode, now.mono);
     this.alarms.restoreLatched(state.latched, now);
-    this.valve = { ...this.valve, mode: state.mode, manualOpen: this.manualOpenState() };
+    this.valve = {
+      ...this.valve,
+      mode: state.mode,
+      autoReturnAt: this.autoReturnAt(now),
+      manualOpen: this.manualOpenState(),
+    };
   }
 
   updateSetpoints(setpoints: Setpoints): void {
@@ -303,12 +314,23 @@ export class ControlRuntime {
       output: decision.open ? 100 : 0,
       mode: this.valveController.currentMode,
       reason: decision.reason,
+      reasonCode: decision.why.code,
+      reasonParams: decision.why.params,
       interlocks: [...decision.interlocks],
       since: changed ? new Date(now.wall).toISOString() : this.valve.since,
       manualUntil,
+      autoReturnAt: this.autoReturnAt(now),
       manualOpen: this.manualOpenState(),
     };
     return changed;
+  }
+
+  /** To the second: a wall time from a control-clock delta must not change at every tick. */
+  private autoReturnAt(now: Instant): string | null {
+    const due = this.valveController.autoReturnMono();
+    if (due === null) return null;
+    const wall = now.wall + (due - now.mono);
+    return new Date(Math.ceil(wall / 1000) * 1000).toISOString();
   }
 
   private manualOpenState(): ValveState['manualOpen'] {

@@ -40,7 +40,12 @@ export abstract class ControlView {
 /** Setpoints as the command handlers change them: validated, persisted, then applied. */
 export type SetpointChangeOutcome =
   | { ok: true; setpoints: Setpoints }
-  | { ok: false; code: 'invalid_args' | 'storage_full'; message: string };
+  | {
+      ok: false;
+      code: 'invalid_args' | 'storage_full';
+      message: string;
+      fields?: Readonly<Record<string, string>>;
+    };
 
 /**
  * The requests the command handlers carry out, one at a time with the ticks; each re-evaluates

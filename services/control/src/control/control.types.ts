@@ -1,4 +1,10 @@
-import type { FillEndCause, Interlock, Quality, SensorTest } from '@cryopilot/protocol';
+import type {
+  FillEndCause,
+  Interlock,
+  Quality,
+  SensorTest,
+  ValveReason,
+} from '@cryopilot/protocol';
 
 /** What control needs of a channel reading. */
 export interface SignalInput {
@@ -31,6 +37,8 @@ export interface ValveDecision {
   readonly open: boolean;
   /** Why the valve is in this state, for people: "filling: level 18.0 % < 20 %". */
   readonly reason: string;
+  /** The same as a code with parameters, for clients that say it in another language. */
+  readonly why: ValveReason;
   /** Active interlocks (some inhibit only auto fills; see `ValveController`). */
   readonly interlocks: readonly Interlock[];
   /** Control-clock time at which a manual open ends, null unless manually open. */
@@ -41,6 +49,8 @@ export interface ValveDecision {
   readonly closedBy: FillEndCause | null;
   /** While manually open: who asked for it. */
   readonly openedBy: string | null;
+  /** True on the step at which manual mode returned to auto by itself (`manualAutoReturnS`). */
+  readonly returnedToAuto: boolean;
 }
 
 /** Outcome of an operator request to the controller. */
@@ -50,6 +60,8 @@ export type ControlRequestResult =
       readonly ok: false;
       readonly code: 'refused' | 'invalid_args' | 'hardware_error' | 'storage_full';
       readonly message: string;
+      /** `invalid_args` of a setpoint change: which setpoint each problem is about. */
+      readonly fields?: Readonly<Record<string, string>>;
     };
 
 /** Outcome of ending a declared O2 sensor test: the test with its readings. */

@@ -27,7 +27,7 @@ describe('ValveController manual open blockers (published with the valve state)'
   it('auto mode blocks a manual open; in manual, fill_timeout does not, other interlocks do', () => {
     const c = started(50);
     expect(c.manualOpenBlockers()).toEqual(['auto_mode']);
-    c.setMode('manual');
+    c.setMode('manual', 0);
     c.step(inputs({ mono: 2000, tripsLatched: ['fill_timeout'] }));
     expect(c.manualOpenBlockers()).toEqual([]);
     expect(c.requestManualOpen(60, 2000).ok).toBe(true);
@@ -160,7 +160,7 @@ describe('ValveController interlocks close an open valve within one step', () =>
 describe('ValveController manual mode', () => {
   function manual(): ValveController {
     const c = started(50);
-    c.setMode('manual');
+    c.setMode('manual', 0);
     c.step(inputs({ mono: 2000 }));
     return c;
   }
@@ -214,7 +214,7 @@ describe('ValveController manual mode', () => {
   it('valve.close in auto switches to manual so the valve stays closed', () => {
     const c = started(10);
     expect(c.step(inputs({ level: good(10), mono: 2000 })).open).toBe(true);
-    expect(c.requestClose().ok).toBe(true);
+    expect(c.requestClose(0).ok).toBe(true);
     expect(c.currentMode).toBe('manual');
     expect(c.step(inputs({ level: good(10), mono: 2500 })).open).toBe(false);
   });
@@ -223,8 +223,8 @@ describe('ValveController manual mode', () => {
     const c = manual();
     c.requestManualOpen(600, 2000);
     c.step(inputs({ mono: 2500 }));
-    c.setMode('auto');
-    c.setMode('manual');
+    c.setMode('auto', 0);
+    c.setMode('manual', 0);
     expect(c.step(inputs({ mono: 3000 })).open).toBe(false);
   });
 });
@@ -232,7 +232,7 @@ describe('ValveController manual mode', () => {
 describe('ValveController start-up happens once', () => {
   it('a manual open is refused before the first sample (start-up interlock)', () => {
     const c = new ValveController(DEFAULT_SETPOINTS, 3);
-    c.setMode('manual');
+    c.setMode('manual', 0);
     expect(c.requestManualOpen(60, 0)).toEqual({
       ok: false,
       code: 'refused',
@@ -297,8 +297,8 @@ describe('ValveController reasons (shown to people with the valve state)', () =>
 
   it('manual: closed, open with time left, ended by time, by interlock, by the operator', () => {
     const c = started(50);
-    expect(c.setMode('manual')).toEqual({ ok: true, message: 'mode set to manual' });
-    expect(c.setMode('manual')).toEqual({ ok: true, message: 'mode already manual' });
+    expect(c.setMode('manual', 0)).toEqual({ ok: true, message: 'mode set to manual' });
+    expect(c.setMode('manual', 0)).toEqual({ ok: true, message: 'mode already manual' });
     expect(c.step(inputs({ mono: 2000 })).reason).toBe('manual: closed');
     expect(c.requestManualOpen(60, 2000)).toEqual({ ok: true, message: 'valve open for 60 s' });
     expect(c.step(inputs({ mono: 2500 })).reason).toBe('manual open: 60 s left');
@@ -318,14 +318,14 @@ describe('ValveController reasons (shown to people with the valve state)', () =>
       'manual open ended by interlock: hardware_fault, level_sensor_fault',
     );
     c.requestManualOpen(60, 64_200);
-    expect(c.requestClose()).toEqual({ ok: true, message: 'valve closed' });
+    expect(c.requestClose(0)).toEqual({ ok: true, message: 'valve closed' });
     expect(c.currentMode).toBe('manual');
     const closed = c.step(inputs({ mono: 64_500 }));
     expect(closed).toMatchObject({ open: false, reason: 'manual: closed by operator' });
   });
 
   it('valve.close in auto says that the mode changed', () => {
-    expect(started(50).requestClose()).toEqual({
+    expect(started(50).requestClose(0)).toEqual({
       ok: true,
       message: 'valve closed; mode switched to manual',
     });
@@ -338,7 +338,7 @@ describe('ValveController reasons (shown to people with the valve state)', () =>
       code: 'refused',
       message: 'valve.open needs manual mode',
     });
-    c.setMode('manual');
+    c.setMode('manual', 0);
     expect(c.requestManualOpen(601, 2000)).toEqual({
       ok: false,
       code: 'invalid_args',
@@ -356,12 +356,12 @@ describe('ValveController reasons (shown to people with the valve state)', () =>
 describe('ValveController between samples', () => {
   it('cancelManualOpen ends a pending manual open with its reason; without one it does nothing', () => {
     const c = started(50);
-    c.setMode('manual');
+    c.setMode('manual', 0);
     c.step(inputs({ mono: 2000 }));
-    c.cancelManualOpen('nothing to cancel');
+    c.cancelManualOpen();
     expect(c.step(inputs({ mono: 2500 })).reason).toBe('manual: closed');
     c.requestManualOpen(60, 2500);
-    c.cancelManualOpen('manual open cancelled: valve write failed');
+    c.cancelManualOpen();
     const d = c.step(inputs({ mono: 3000 }));
     expect(d).toMatchObject({
       open: false,
@@ -411,20 +411,20 @@ describe('ValveController close causes (the fill history keeps them)', () => {
     expect(filling().step(o2Trip).closedBy).toBe('trip');
     expect(filling().step(inputs({ mono: 3000, level: bad })).closedBy).toBe('interlock');
     const c = filling();
-    c.requestClose();
+    c.requestClose(0);
     expect(c.step(inputs({ level: good(30), mono: 3000 }), false).closedBy).toBe('operator');
   });
 
   it('manual: who opened it while open; timer, operator, interlock, mode change', () => {
     const c = started(50);
-    c.setMode('manual');
+    c.setMode('manual', 0);
     c.requestManualOpen(60, 2000, 'alice');
     const open = c.step(inputs({ mono: 2000 }));
     expect(open).toMatchObject({ open: true, openedBy: 'alice', closedBy: null });
     expect(c.step(inputs({ mono: 63_000 })).closedBy).toBe('timer');
     c.requestManualOpen(60, 64_000, 'bob');
     c.step(inputs({ mono: 64_000 }));
-    c.requestClose();
+    c.requestClose(0);
     expect(c.step(inputs({ mono: 65_000 }), false).closedBy).toBe('operator');
     c.requestManualOpen(60, 66_000, 'bob');
     c.step(inputs({ mono: 66_000 }));
@@ -432,7 +432,7 @@ describe('ValveController close causes (the fill history keeps them)', () => {
     c.step(inputs({ mono: 66_800 })); // card back: a manual open is allowed again
     expect(c.requestManualOpen(60, 67_000, 'bob').ok).toBe(true);
     expect(c.step(inputs({ mono: 67_000 })).open).toBe(true);
-    c.setMode('manual');
+    c.setMode('manual', 0);
     expect(c.step(inputs({ mono: 67_500 }), false).closedBy).toBe('operator');
   });
 
@@ -442,5 +442,73 @@ describe('ValveController close causes (the fill history keeps them)', () => {
     expect(d).toMatchObject({ open: true, closedBy: null, openedBy: null });
     c.step(inputs({ level: good(81), mono: 3000 }));
     expect(c.step(inputs({ level: good(81), mono: 3500 })).closedBy).toBeNull();
+  });
+});
+
+describe('ValveController: manual mode returns to auto after manualAutoReturnS', () => {
+  const withReturn = (afterS: number, levelPct = 50) => {
+    const c = new ValveController({ ...DEFAULT_SETPOINTS, manualAutoReturnS: afterS }, 3);
+    for (let i = 0; i < 3; i++) c.step(inputs({ level: good(levelPct), mono: i * 500 }));
+    return c;
+  };
+
+  it('stays manual while off (0), however long', () => {
+    const c = withReturn(0, 10);
+    c.setMode('manual', 1000);
+    expect(c.autoReturnMono()).toBeNull();
+    const d = c.step(inputs({ level: good(10), mono: 1000 + 48 * 3600_000 }));
+    expect(d).toMatchObject({ open: false, returnedToAuto: false });
+    expect(c.currentMode).toBe('manual');
+  });
+
+  it('returns to auto at the set time, and auto then fills a low dewar', () => {
+    const c = withReturn(600);
+    c.setMode('manual', 1000);
+    expect(c.autoReturnMono()).toBe(601_000);
+    expect(c.step(inputs({ level: good(10), mono: 600_999 })).returnedToAuto).toBe(false);
+    const d = c.step(inputs({ level: good(10), mono: 601_000 }));
+    expect(d).toMatchObject({ returnedToAuto: true, open: true });
+    expect(c.currentMode).toBe('auto');
+    expect(c.autoReturnMono()).toBeNull();
+    expect(c.step(inputs({ level: good(12), mono: 601_500 })).returnedToAuto).toBe(false);
+  });
+
+  it('an operator close in auto (keep closed) returns too, counted from the close', () => {
+    const c = withReturn(120);
+    c.requestClose(5000);
+    expect(c.currentMode).toBe('manual');
+    expect(c.autoReturnMono()).toBe(125_000);
+  });
+
+  it('never cuts a watched manual fill short: returns once it has ended', () => {
+    const c = withReturn(60, 10);
+    c.setMode('manual', 0);
+    c.requestManualOpen(300, 30_000, 'alice');
+    const during = c.step(inputs({ level: good(10), mono: 90_000 }));
+    expect(during).toMatchObject({ open: true, returnedToAuto: false });
+    expect(c.currentMode).toBe('manual');
+    const end = c.step(inputs({ level: good(10), mono: 330_000 }));
+    expect(end).toMatchObject({ open: false, closedBy: 'timer', returnedToAuto: false });
+    // The next sample: the manual fill is on record as ended by its timer, then auto decides.
+    expect(c.step(inputs({ level: good(10), mono: 330_500 })).returnedToAuto).toBe(true);
+    expect(c.currentMode).toBe('auto');
+  });
+
+  it('keeps every interlock in auto after the return: no fill while O2 is low-low', () => {
+    const c = withReturn(60, 10);
+    c.setMode('manual', 0);
+    const d = c.step(inputs({ level: good(10), mono: 61_000, tripsLatched: ['o2_low_low'] }));
+    expect(d).toMatchObject({ returnedToAuto: true, open: false });
+    expect(d.interlocks).toContain('o2_low_low');
+  });
+
+  it('restarts the clock when manual is entered again, not when it is re-confirmed', () => {
+    const c = withReturn(600);
+    c.setMode('manual', 0);
+    c.setMode('manual', 300_000);
+    expect(c.autoReturnMono()).toBe(600_000);
+    c.setMode('auto', 400_000);
+    c.setMode('manual', 500_000);
+    expect(c.autoReturnMono()).toBe(1_100_000);
   });
 });

@@ -1,4 +1,13 @@
-import type { FillEndCause, Interlock, Mode, OpenBlocker, Setpoints } from '@cryopilot/protocol';
+import {
+  valveReason,
+  valveReasonText,
+  type FillEndCause,
+  type Interlock,
+  type Mode,
+  type OpenBlocker,
+  type Setpoints,
+  type ValveReason,
+} from '@cryopilot/protocol';
 import type {
   ControlInputs,
   ControlRequestResult,
@@ -9,13 +18,11 @@ import { activeInterlocks, blocksManual } from './interlocks';
 
 interface StepOutcome {
   open: boolean;
-  reason: string;
+  why: ValveReason;
   fillTimedOut?: boolean;
   /** What closes the valve, should it be open now. */
   cause?: FillEndCause;
 }
-
-const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
 
 /**
  * The valve decision, pure and synchronous: level control with hysteresis, minimum off time,
@@ -30,8 +37,10 @@ export class ValveController {
   private fillStartMono: number | null = null;
   private lastCloseMono: number | null = null;
   private manualUntilMono: number | null = null;
+  /** Since when the mode is manual (control clock); null in auto. */
+  private manualSinceMono: number | null = null;
   /** Why the last manual open ended; shown until the next request, so nobody wonders. */
-  private manualEndReason: string | null = null;
+  private manualEndReason: ValveReason | null = null;
   /** The same as a code, for the fill history. */
   private manualEndCause: FillEndCause = 'operator';
   /** Who asked for the current manual open. */
@@ -58,10 +67,25 @@ export class ValveController {
     this.setpoints = setpoints;
   }
 
-  /** Switching mode always ends a manual open; auto decides again on the next step. */
-  setMode(mode: Mode): ControlRequestResult {
+  /**
+   * When manual mode returns to auto by itself (`manualAutoReturnS`), on the control clock;
+   * null in auto or when it is off. A manual open running then ends first.
+   */
+  autoReturnMono(): number | null {
+    if (this.mode !== 'manual' || this.manualSinceMono === null) return null;
+    const afterS = this.setpoints.manualAutoReturnS;
+    return afterS > 0 ? this.manualSinceMono + afterS * 1000 : null;
+  }
+
+  /**
+   * Switching mode always ends a manual open; auto decides again on the next step. `mono`
+   * starts manual mode's clock for the return to auto.
+   */
+  setMode(mode: Mode, mono: number): ControlRequestResult {
     const changed = mode !== this.mode;
     this.mode = mode;
+    if (mode === 'auto') this.manualSinceMono = null;
+    else if (changed || this.manualSinceMono === null) this.manualSinceMono = mono;
     this.manualUntilMono = null;
     this.manualEndReason = null;
     this.manualEndCause = 'operator';
@@ -105,11 +129,11 @@ export class ValveController {
     return this.mode === 'manual' ? blockers : ['auto_mode', ...blockers];
   }
 
-  /** Ends a manual open that could not be carried out; the valve never opens later by itself. */
-  cancelManualOpen(reason: string): void {
+  /** Ends a manual open whose valve write failed; the valve never opens later by itself. */
+  cancelManualOpen(): void {
     if (this.manualUntilMono === null) return;
     this.manualUntilMono = null;
-    this.manualEndReason = reason;
+    this.manualEndReason = valveReason('manual_write_failed');
     // Only a failed valve write cancels: a hardware fault, like the interlock it raises.
     this.manualEndCause = 'interlock';
   }
@@ -118,12 +142,13 @@ export class ValveController {
    * Close now. In auto mode this also switches to manual, so that the valve stays closed
    * (like switching a fill controller to OFF) instead of reopening on the next tick.
    */
-  requestClose(): ControlRequestResult {
+  requestClose(mono: number): ControlRequestResult {
     this.manualUntilMono = null;
-    this.manualEndReason = 'manual: closed by operator';
+    this.manualEndReason = valveReason('manual_closed_by_operator');
     this.manualEndCause = 'operator';
     if (this.mode === 'auto') {
       this.mode = 'manual';
+      this.manualSinceMono = mono;
       return { ok: true, message: 'valve closed; mode switched to manual' };
     }
     return { ok: true, message: 'valve closed' };
@@ -138,6 +163,8 @@ export class ValveController {
     if (newSample) this.trackStartup(inputs.level);
     const interlocks = activeInterlocks(inputs, this.setpoints, this.startupDone);
     this.lastInterlocks = interlocks;
+    // On samples only: the tick listeners (audit, log) hear of it with that sample.
+    const returnedToAuto = newSample && this.returnToAutoIfDue(inputs.mono);
     const result =
       this.mode === 'auto'
         ? this.stepAuto(inputs, interlocks)
@@ -147,32 +174,52 @@ export class ValveController {
     const manuallyOpen = this.open && this.manualUntilMono !== null;
     return {
       open: this.open,
-      reason: result.reason,
+      reason: valveReasonText(result.why),
+      why: result.why,
       interlocks,
       manualUntilMono: manuallyOpen ? this.manualUntilMono : null,
       fillTimedOut: result.fillTimedOut ?? false,
       closedBy: wasOpen && !this.open ? (result.cause ?? 'operator') : null,
       openedBy: manuallyOpen ? this.manualBy : null,
+      returnedToAuto,
     };
+  }
+
+  /**
+   * Manual mode's optional time limit: once `manualAutoReturnS` has passed and no manual open
+   * runs (a watched fill is never cut short by it), auto takes over — with every interlock as
+   * ever. A forgotten "keep closed" must not let the dewar run dry.
+   */
+  private returnToAutoIfDue(mono: number): boolean {
+    const due = this.autoReturnMono();
+    if (due === null || mono < due || this.manualUntilMono !== null) return false;
+    this.mode = 'auto';
+    this.manualSinceMono = null;
+    this.manualEndReason = null;
+    this.manualEndCause = 'operator';
+    return true;
   }
 
   private stepAuto(inputs: ControlInputs, interlocks: readonly Interlock[]): StepOutcome {
     const sp = this.setpoints;
     const level = inputs.level.value;
     if (interlocks.length > 0) {
-      const verb = this.open ? 'closed by interlock' : 'inhibited';
       return {
         open: false,
-        reason: `${verb}: ${interlocks.join(', ')}`,
+        why: valveReason(this.open ? 'closed_by_interlock' : 'inhibited', {
+          interlocks: [...interlocks],
+        }),
         cause: closeCauseOf(interlocks),
       };
     }
-    if (level === null) return { open: false, reason: 'inhibited: no level', cause: 'interlock' };
+    if (level === null) return { open: false, why: valveReason('no_level'), cause: 'interlock' };
+    // As said to people: to 0.1 % (the sentence's precision, and the page's).
+    const levelPct = Math.round(level * 10) / 10;
     if (this.open) {
       if (level >= sp.fillStopPct) {
         return {
           open: false,
-          reason: `fill complete: level ${fmt(level)} % ≥ ${sp.fillStopPct} %`,
+          why: valveReason('fill_complete', { levelPct, fillStopPct: sp.fillStopPct }),
           cause: 'stop_level',
         };
       }
@@ -182,27 +229,30 @@ export class ValveController {
           open: false,
           fillTimedOut: true,
           cause: 'max_time',
-          reason: `fill timeout: no ${sp.fillStopPct} % after ${sp.maxFillS} s`,
+          why: valveReason('fill_timeout', { fillStopPct: sp.fillStopPct, maxFillS: sp.maxFillS }),
         };
       }
-      return { open: true, reason: `filling: level ${fmt(level)} % → ${sp.fillStopPct} %` };
+      return { open: true, why: valveReason('filling', { levelPct, fillStopPct: sp.fillStopPct }) };
     }
     if (level >= sp.fillStartPct) {
-      return { open: false, reason: `idle: level ${fmt(level)} % ≥ ${sp.fillStartPct} %` };
+      return { open: false, why: valveReason('idle', { levelPct, fillStartPct: sp.fillStartPct }) };
     }
     const offS = this.lastCloseMono === null ? Infinity : (inputs.mono - this.lastCloseMono) / 1000;
     if (offS < sp.minOffS) {
       const left = Math.ceil(sp.minOffS - offS);
-      return { open: false, reason: `waiting: minimum off time, ${left} s left` };
+      return { open: false, why: valveReason('min_off', { leftS: left }) };
     }
-    return { open: true, reason: `filling: level ${fmt(level)} % < ${sp.fillStartPct} %` };
+    return {
+      open: true,
+      why: valveReason('fill_start', { levelPct, fillStartPct: sp.fillStartPct }),
+    };
   }
 
   private stepManual(mono: number, interlocks: readonly Interlock[]): StepOutcome {
     if (this.manualUntilMono === null) {
       return {
         open: false,
-        reason: this.manualEndReason ?? 'manual: closed',
+        why: this.manualEndReason ?? valveReason('manual_closed'),
         cause: this.manualEndCause,
       };
     }
@@ -210,22 +260,22 @@ export class ValveController {
     if (blocking.length > 0) {
       // The request is cancelled, not suspended: the valve never reopens by itself later.
       return this.endManualOpen(
-        `manual open ended by interlock: ${blocking.join(', ')}`,
+        valveReason('manual_ended_by_interlock', { interlocks: blocking }),
         closeCauseOf(blocking),
       );
     }
     if (mono >= this.manualUntilMono) {
-      return this.endManualOpen('manual open ended: time elapsed', 'timer');
+      return this.endManualOpen(valveReason('manual_ended'), 'timer');
     }
     const leftS = Math.ceil((this.manualUntilMono - mono) / 1000);
-    return { open: true, reason: `manual open: ${leftS} s left` };
+    return { open: true, why: valveReason('manual_open', { leftS }) };
   }
 
-  private endManualOpen(reason: string, cause: FillEndCause): StepOutcome {
+  private endManualOpen(why: ValveReason, cause: FillEndCause): StepOutcome {
     this.manualUntilMono = null;
-    this.manualEndReason = reason;
+    this.manualEndReason = why;
     this.manualEndCause = cause;
-    return { open: false, reason, cause };
+    return { open: false, why, cause };
   }
 
   private trackStartup(level: SignalInput): void {

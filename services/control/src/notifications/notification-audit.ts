@@ -1,5 +1,5 @@
 import type { AuditRecord } from '@cryopilot/protocol';
-import { randomUUID } from 'node:crypto';
+import { serviceAuditRecord } from '../audit/service-audit-record';
 import type { NotificationMessage } from './notification-message';
 
 /** The audit `command` of every notification line. */
@@ -20,12 +20,9 @@ export function notificationAuditRecord(
   ts: string,
 ): AuditRecord {
   const { event } = message;
-  return {
+  return serviceAuditRecord({
     ts,
-    id: randomUUID(),
     user: event.kind === 'test' ? (event.by ?? 'system') : 'system',
-    role: null,
-    source: 'service',
     command: NOTIFICATION_AUDIT_COMMAND,
     args: {
       channel,
@@ -36,25 +33,19 @@ export function notificationAuditRecord(
       ...(event.escalated ? { escalated: true } : {}),
     },
     ok: outcome.ok,
-    ...(outcome.ok
-      ? {}
+    error: outcome.ok
+      ? undefined
       : {
-          error: {
-            code: 'delivery_failed' as const,
-            message: `${outcome.reason} (${outcome.willRetry ? 'kept, retrying' : 'dropped'})`,
-          },
-        }),
-  };
+          code: 'delivery_failed',
+          message: `${outcome.reason} (${outcome.willRetry ? 'kept, retrying' : 'dropped'})`,
+        },
+  });
 }
 
 /** The audit line of notifications lost without being tried: the outbox bound, a full disk. */
 export function lostAuditRecord(channel: string, count: number, ts: string): AuditRecord {
-  return {
+  return serviceAuditRecord({
     ts,
-    id: randomUUID(),
-    user: 'system',
-    role: null,
-    source: 'service',
     command: NOTIFICATION_AUDIT_COMMAND,
     args: { channel, lost: count },
     ok: false,
@@ -62,5 +53,5 @@ export function lostAuditRecord(channel: string, count: number, ts: string): Aud
       code: 'delivery_failed',
       message: `${count} notification(s) lost: outbox full or the disk refused them`,
     },
-  };
+  });
 }

@@ -23,6 +23,8 @@ export interface JsonLinesContent<T> {
 export class JsonLinesFile<T> {
   private readonly queue = new SerialQueue();
   private lineCount = 0;
+  /** Kept open by `appendBatch` (a frequent writer should not open the file every time). */
+  private handle: fs.FileHandle | null = null;
 
   constructor(
     readonly path: string,
@@ -72,9 +74,37 @@ export class JsonLinesFile<T> {
     });
   }
 
+  /**
+   * Appends many records in one write and one `datasync`, on a descriptor kept open between
+   * calls: for a writer that batches in memory (the trend store), so an SD card sees one small
+   * write every few minutes instead of an open, a write and a sync per record. A failed write
+   * closes the descriptor; the next batch reopens it.
+   */
+  appendBatch(records: readonly T[]): Promise<void> {
+    return this.queue.run(async () => {
+      if (records.length === 0) return;
+      try {
+        this.handle ??= await fs.open(this.path, 'a', FILE_MODE);
+        await this.handle.write(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        await this.handle.datasync();
+      } catch (error) {
+        await this.closeHandle();
+        throw error;
+      }
+      this.lineCount += records.length;
+    });
+  }
+
+  /** Closes the descriptor `appendBatch` keeps open (at shutdown). */
+  close(): Promise<void> {
+    return this.queue.run(() => this.closeHandle());
+  }
+
   /** Replaces the whole file with `records`, atomically. */
   rewrite(records: readonly T[]): Promise<void> {
     return this.queue.run(async () => {
+      // The kept descriptor would go on appending to the replaced file.
+      await this.closeHandle();
       const tmp = `${this.path}.tmp-${process.pid}`;
       const handle = await fs.open(tmp, 'w', FILE_MODE);
       try {
@@ -91,6 +121,12 @@ export class JsonLinesFile<T> {
       }
       this.lineCount = records.length;
     });
+  }
+
+  private async closeHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.close().catch(() => undefined);
   }
 
   private parse(line: string): T | null {

@@ -46,9 +46,12 @@ describe('telemetry line protocol', () => {
       output: 100,
       mode: 'auto' as const,
       reason: 'filling: "level" 18 %',
+      reasonCode: 'filling' as const,
+      reasonParams: {},
       interlocks: [],
       since: '',
       manualUntil: null,
+      autoReturnAt: null,
       manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
     };
     expect(valveLine('d', valve, T)).toBe(

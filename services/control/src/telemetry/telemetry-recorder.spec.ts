@@ -17,9 +17,12 @@ const valve = (open: boolean, reason = 'x'): ValveState => ({
   output: open ? 100 : 0,
   mode: 'auto',
   reason,
+  reasonCode: 'idle',
+  reasonParams: {},
   interlocks: [],
   since: '',
   manualUntil: null,
+  autoReturnAt: null,
   manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
 });
 const alarm: Alarm = {

@@ -136,7 +136,10 @@ describe('operator page', () => {
     await trips.locator('input[name="o2LowLowPct"]').fill('18.5');
     await trips.getByRole('button', { name: 'Change safety trips…' }).click();
     const dialog = page.getByRole('dialog');
-    await expectText(dialog.getByTestId('trip-changes'), 'o2LowLowPct: 18.0 → 18.5 %vol');
+    await expectText(
+      dialog.getByTestId('trip-changes'),
+      'Oxygen trip (evacuate): 18.0 → 18.5 %vol',
+    );
     const confirm = dialog.getByRole('button', { name: 'Change the trips' });
     expect(await confirm.isDisabled()).toBe(true); // no reason yet
     await dialog.getByLabel('Reason (recorded in the audit log)').fill('site rule: 18.5');
@@ -153,12 +156,24 @@ describe('operator page', () => {
         }),
       ]),
     );
-    // Past a hard limit, the service's message is shown and nothing changes.
-    await trips.locator('input[name="o2LowLowPct"]').fill('12');
+    // Past a hard limit: said beside the field as it is typed, and nothing is sent.
+    await trips.getByLabel('Oxygen trip (evacuate) (%vol)').fill('12');
+    await expectText(
+      trips.getByTestId('problem-o2LowLowPct'),
+      'Must be between 18.0 and 19.5 %vol.',
+    );
     await trips.getByRole('button', { name: 'Change safety trips…' }).click();
-    await dialog.getByLabel('Reason (recorded in the audit log)').fill('testing the floor');
-    await dialog.getByRole('button', { name: 'Change the trips' }).click();
-    await expectText(trips.getByTestId('trips-feedback'), 'a hard safety limit');
+    expect(await dialog.count()).toBe(0);
+    await expectText(trips.getByTestId('trips-feedback'), 'Correct the fields marked below');
+    await screenshot(page, 'trips-range-laptop-en');
+    // The server still refuses what the page would let through (the page is no safety layer).
+    const refused = await context.request.post(`${service.url}/api/commands`, {
+      data: { name: 'trips.set', args: { o2LowLowPct: 12, confirm: true, reason: 'direct' } },
+    });
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /a hard safety limit/,
+    );
+    await trips.getByLabel('Oxygen trip (evacuate) (%vol)').fill('18,5');
     await context.request.post(`${service.url}/api/commands`, {
       data: { name: 'trips.set', args: { o2LowLowPct: 18, confirm: true, reason: 'restore' } },
     });
@@ -191,12 +206,33 @@ describe('operator page', () => {
       await page.setViewportSize(LAPTOP);
       await screenshot(page, 'dashboard-laptop-fr');
       await page.getByRole('link', { name: 'Consignes' }).click();
-      await page.locator('input[name="fillStopPct"]').fill('10');
+      // Labels for people, a decimal comma, the service's refusal beside its field in French.
+      await page.getByLabel('Niveau de fin de remplissage (%)').fill('10');
+      await page.getByLabel('Avertissement oxygène bas (%vol)').fill('19,7');
       await page.getByRole('button', { name: 'Enregistrer' }).click();
-      await expectText(page.getByTestId('setpoints-feedback'), 'fillStopPct');
+      await expectText(
+        page.getByTestId('problem-fillStopPct'),
+        'Doit être supérieur à « Niveau de début de remplissage ».',
+      );
+      await expectText(page.getByTestId('setpoints-feedback'), 'Rien n’a changé');
       await screenshot(page, 'setpoints-laptop-fr');
+      await page.setViewportSize(PHONE);
+      await screenshot(page, 'setpoints-phone-fr');
+      await page.setViewportSize(LAPTOP);
       await page.getByRole('button', { name: 'EN', exact: true }).click();
+      // Leaving with unsaved edits asks first: staying keeps them, leaving drops them.
+      page.once('dialog', (d) => void d.dismiss());
       await page.getByRole('link', { name: 'Diagnostics' }).click();
+      await page.getByRole('heading', { name: 'Setpoints', level: 1 }).waitFor();
+      expect(await page.getByLabel('Fill stop level (%)').inputValue()).toBe('10');
+      const asked = new Promise<string>((resolve) =>
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void d.accept();
+        }),
+      );
+      await page.getByRole('link', { name: 'Diagnostics' }).click();
+      expect(await asked).toMatch(/not saved/);
       await expectText(page.getByTestId('firmware'), '04.11');
       await screenshot(page, 'diagnostics-laptop-en');
       await page.getByRole('link', { name: 'Audit' }).click();

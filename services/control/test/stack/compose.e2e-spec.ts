@@ -314,6 +314,7 @@ describe('.github/workflows', () => {
     const ci = parse(read('.github/workflows/ci.yml'));
     expect(Object.keys(ci.jobs).sort()).toEqual([
       'containers',
+      'fleet-replication',
       'image',
       'lint',
       'stack-real',

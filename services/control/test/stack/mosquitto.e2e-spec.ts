@@ -62,6 +62,7 @@ beforeAll(async () => {
     .replace('listener 1883', `listener ${port} 127.0.0.1`)
     .replace('/mosquitto/config/passwd', join(dir, 'passwd'))
     .replace('/mosquitto/config/acl', join(ROOT, 'mosquitto/config/acl'))
+    .replace('/mosquitto/config/conf.d', join(ROOT, 'mosquitto/config/conf.d'))
     .replace('/mosquitto/data/', `${join(dir, 'data')}/`);
   writeFileSync(join(dir, 'mosquitto.conf'), conf);
   broker = new LocalServer({

@@ -45,6 +45,22 @@ describe('ValvePanel', () => {
     expect(modes.some((b) => b.hasAttribute('title'))).toBe(false);
   });
 
+  it('says when manual mode returns to auto by itself, and nothing when it will not', async () => {
+    const base = snapshot().state.valve;
+    const at = '2026-11-30T14:30:00.000Z';
+    const { element } = await render('operator', {
+      valve: { ...base, mode: 'manual', autoReturnAt: at },
+    });
+    const line = element.querySelector('[data-testid="valve-auto-return"]')?.textContent ?? '';
+    expect(line).toContain('Back to Auto at');
+    expect(line).toContain(new Date(at).toLocaleTimeString('en', { hour12: false }));
+    TestBed.resetTestingModule();
+    const off = await render('operator', {
+      valve: { ...base, mode: 'manual', autoReturnAt: null },
+    });
+    expect(off.element.querySelector('[data-testid="valve-auto-return"]')).toBeNull();
+  });
+
   it('an operator in auto mode may close but must switch to manual to open', async () => {
     const { element, button } = await render('operator');
     expect(button('valve-open').disabled).toBe(true);
@@ -59,14 +75,17 @@ describe('ValvePanel', () => {
         ...base,
         mode: 'manual',
         interlocks: ['o2_low_low'],
-        reason: 'inhibited: O2 low-low',
+        reason: 'inhibited: o2_low_low',
+        reasonCode: 'inhibited',
+        reasonParams: { interlocks: ['o2_low_low'] },
         manualOpen: { allowed: false, blockedBy: ['o2_low_low'] },
       },
     });
     expect(button('valve-open').disabled).toBe(true);
     expect(element.querySelector('#why-open')?.textContent).toContain('O2 trip latched');
+    // Said from the code and its parameters, not the service's English sentence.
     expect(element.querySelector('[data-testid="valve-reason"]')?.textContent).toContain(
-      'inhibited: O2 low-low',
+      'Filling held off: O2 trip latched',
     );
   });
 

@@ -7,7 +7,8 @@ import { Session } from '../../core/session/session';
 import { describeOutcome } from '../../shared/command-feedback';
 import { ConfirmDialog } from '../../shared/confirm-dialog/confirm-dialog';
 import { PRIORITY_SHAPE, standingPriority } from '../../shared/priority';
-import { interlockText, serviceText } from '../../shared/service-text';
+import { interlockText } from '../../shared/service-text';
+import { valveReasonText } from '../../shared/valve-reason-text';
 import { DisabledReason, valveControlReasons } from './valve-rules';
 
 /** The alarm behind an interlock whose id differs from it; `startup` has none (it is normal). */
@@ -60,7 +61,7 @@ export class ValvePanel {
   });
 
   protected readonly shapes = PRIORITY_SHAPE;
-  protected readonly serviceText = serviceText;
+  protected readonly whyText = valveReasonText;
   protected readonly interlockText = interlockText;
 
   /** An interlock is red or amber only through the alarm standing behind it (never startup). */

@@ -88,6 +88,24 @@ describe('RealtimeState', () => {
     expect(sut.shelvedAlarms()).toEqual([]);
   });
 
+  it('marks the trend live: an alarm raised (not acknowledged), the valve opening and closing', () => {
+    sockets.last.receive(snapshot());
+    const raisedAt = '2026-11-22T10:00:00.300Z';
+    sockets.last.receive({ type: 'alarm', alarm: alarm({ activeSince: raisedAt }) });
+    sockets.last.receive({
+      type: 'alarm',
+      alarm: alarm({ activeSince: raisedAt, state: 'active-acked', acked: true }),
+    });
+    const open = sample(1, 40);
+    sockets.last.receive({ ...open, valve: { ...open.valve, open: true, output: 100 } });
+    sockets.last.receive(sample(2, 41));
+    expect(sut.trend()?.events).toEqual([
+      { t: Date.parse(raisedAt), kind: 'alarm', alarmId: 'o2_low', severity: 'warning' },
+      { t: Date.parse(open.ts), kind: 'fill-start' },
+      { t: Date.parse(sample(2, 41).ts), kind: 'fill-end' },
+    ]);
+  });
+
   it('takes setpoint and link events', () => {
     sockets.last.receive(snapshot());
     const setpoints = { ...snapshot().state.setpoints, fillStartPct: 25 };

@@ -134,12 +134,17 @@ export class RealtimeState {
           const s = message.channels[c.id];
           return s ? { ...c, value: s.value, quality: s.quality, mA: s.mA, ts: message.ts } : c;
         });
+        if (message.valve.open !== current.valve.open) {
+          const kind = message.valve.open ? 'fill-start' : 'fill-end';
+          this.history?.addEvent({ t: Date.parse(message.ts), kind });
+        }
         this.live.set({ ...current, channels, valve: message.valve, seq: message.seq });
         this.history?.append(Date.parse(message.ts), message.channels, message.valve.output);
         this.trendVersionSignal.update((v) => v + 1);
         return;
       }
       case 'alarm':
+        this.markRaise(message.alarm);
         this.update((s) => ({
           ...s,
           alarms: new Map(s.alarms).set(message.alarm.id, message.alarm),
@@ -157,6 +162,20 @@ export class RealtimeState {
       case 'command-result':
         return; // correlated by the command sender
     }
+  }
+
+  /** An alarm that just became active gets a trend marker, as the service stores it. */
+  private markRaise(alarm: Alarm): void {
+    const before = this.live()?.alarms.get(alarm.id);
+    const active = (a: Alarm | undefined) =>
+      a?.state === 'active-unacked' || a?.state === 'active-acked';
+    if (!active(alarm) || active(before) || !alarm.activeSince) return;
+    this.history?.addEvent({
+      t: Date.parse(alarm.activeSince),
+      kind: 'alarm',
+      alarmId: alarm.id,
+      severity: alarm.severity,
+    });
   }
 
   /** Minutes shown by the trend chart. */

@@ -1,4 +1,4 @@
-import type { SampleChannel, Trend } from '@cryopilot/protocol';
+import type { SampleChannel, Trend, TrendEvent } from '@cryopilot/protocol';
 
 /** Most points per window: 15 minutes at 10 samples/s keeps every sample. */
 const MAX_POINTS = 10_000;
@@ -14,6 +14,8 @@ export class TrendHistory {
   t: number[] = [];
   readonly values = new Map<string, Array<number | null>>();
   valve: number[] = [];
+  /** Markers (alarms raised, fills), oldest first, epoch ms. */
+  events: TrendEvent[] = [];
 
   constructor(
     private readonly channelIds: readonly string[],
@@ -34,6 +36,12 @@ export class TrendHistory {
       this.values.set(id, [...(trend.channels[id] ?? trend.t.map(() => null))]);
     }
     this.valve = [...trend.valve];
+    this.events = [...(trend.events ?? [])];
+  }
+
+  /** A marker seen live (an alarm raised, the valve opening or closing). */
+  addEvent(event: TrendEvent): void {
+    this.events.push(event);
   }
 
   /** Appends a live sample (unless too close to the previous point for this window). */
@@ -57,6 +65,7 @@ export class TrendHistory {
   }
 
   private trim(oldestS: number): void {
+    while (this.events.length > 0 && this.events[0].t < oldestS * 1000) this.events.shift();
     let drop = 0;
     while (drop < this.t.length && this.t[drop] < oldestS) drop++;
     if (drop === 0) return;

@@ -9,9 +9,12 @@ const valve = (patch: Partial<ValveState> = {}): ValveState => ({
   output: 0,
   mode: 'auto',
   reason: 'idle: level 50.0 % ≥ 20 %',
+  reasonCode: 'idle',
+  reasonParams: { levelPct: 50, fillStartPct: 20 },
   interlocks: [],
   since: '2026-01-01T00:00:00.000Z',
   manualUntil: null,
+  autoReturnAt: null,
   manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
   ...patch,
 });
@@ -42,8 +45,24 @@ describe('RetainedStateGate', () => {
   it('treats the valve reason as detail, and open, mode and interlocks as changes', () => {
     const sut = new RetainedStateGate(policy);
     sut.markValve(valve(), 0);
-    expect(sut.valveDue(valve({ reason: 'idle: level 49.9 % ≥ 20 %' }), 1000)).toBe(false);
-    expect(sut.valveDue(valve({ reason: 'idle: level 49.9 % ≥ 20 %' }), 5000)).toBe(true);
+    expect(
+      sut.valveDue(
+        valve({
+          reason: 'idle: level 49.9 % ≥ 20 %',
+          reasonParams: { levelPct: 49.9, fillStartPct: 20 },
+        }),
+        1000,
+      ),
+    ).toBe(false);
+    expect(
+      sut.valveDue(
+        valve({
+          reason: 'idle: level 49.9 % ≥ 20 %',
+          reasonParams: { levelPct: 49.9, fillStartPct: 20 },
+        }),
+        5000,
+      ),
+    ).toBe(true);
     expect(sut.valveDue(valve({ open: true, output: 100 }), 1)).toBe(true);
     expect(sut.valveDue(valve({ mode: 'manual' }), 1)).toBe(true);
     expect(sut.valveDue(valve({ interlocks: ['o2_low_low'] }), 1)).toBe(true);

@@ -93,7 +93,10 @@ export class RetainedStateGate {
   }
 }
 
-/** Everything about the valve except the free-text reason, which changes with the level. */
+/**
+ * Everything about the valve except the reason's sentence and parameters, which change with
+ * the level and the seconds left (its code stays: idle → filling is news).
+ */
 function valveSignificant(valve: ValveState): string {
-  return JSON.stringify({ ...valve, reason: undefined });
+  return JSON.stringify({ ...valve, reason: undefined, reasonParams: undefined });
 }

@@ -73,9 +73,14 @@ export function serviceLines(endMs: number): string[] {
             output: open ? 100 : 0,
             mode: 'auto',
             reason: open ? 'filling: level 18 % < 20 %' : 'idle: level 40 % ≥ 20 %',
+            reasonCode: open ? 'fill_start' : 'idle',
+            reasonParams: open
+              ? { levelPct: 18, fillStartPct: 20 }
+              : { levelPct: 40, fillStartPct: 20 },
             interlocks: [],
             since: '',
             manualUntil: null,
+            autoReturnAt: null,
             manualOpen: { allowed: false, blockedBy: ['auto_mode' as const] },
           },
           t,

@@ -36,6 +36,18 @@ export interface MosquittoOptions {
    * persistent-session subscriber misses nothing during broker outages.
    */
   readonly persistence?: boolean;
+  /**
+   * A ready-made password file (e.g. written by `mosquitto_passwd` through a project script),
+   * used as is instead of one generated from `users`; authentication on.
+   */
+  readonly passwordFile?: string;
+  /**
+   * Configuration appended as is (e.g. a rendered bridge, test/fleet), or made from the folder
+   * the broker reads its config files from (the binary's temp folder or the container's).
+   */
+  readonly extraConfig?: string | ((configDir: string) => string);
+  /** More files beside the config (certificates, a CRL), mode 0600. */
+  readonly extraFiles?: readonly { name: string; content: string }[];
 }
 
 /**
@@ -53,7 +65,8 @@ export const mosquittoImage = (): string => testImage('MOSQUITTO_TEST_IMAGE', 'm
 export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestBroker> {
   const envUrl = process.env.MQTT_TEST_URL;
   let broker: TestBroker;
-  if (envUrl && !options.controllable && !options.users) broker = environmentBroker(envUrl);
+  const own = options.controllable || options.users || options.passwordFile || options.extraConfig;
+  if (envUrl && !own) broker = environmentBroker(envUrl);
   else if ((await serverMode('mosquitto')) === 'container') broker = await containerBroker(options);
   else broker = await localBroker(options);
   reportServer('mosquitto', broker.kind);
@@ -76,7 +89,7 @@ function configText(
   dataDir: string,
   options: MosquittoOptions,
 ): string {
-  const auth = options.users !== undefined;
+  const auth = options.users !== undefined || options.passwordFile !== undefined;
   return [
     listener,
     `allow_anonymous ${auth ? 'false' : 'true'}`,
@@ -90,18 +103,22 @@ function configText(
     'log_type warning',
     'log_type notice',
     'log_type information',
+    ...(typeof options.extraConfig === 'function' ? [options.extraConfig(dir)] : []),
+    ...(typeof options.extraConfig === 'string' ? [options.extraConfig] : []),
     '',
   ].join('\n');
 }
 
 function authFiles(options: MosquittoOptions): { name: string; content: string }[] {
   const files: { name: string; content: string }[] = [];
-  if (options.users) {
+  if (options.passwordFile !== undefined) {
+    files.push({ name: 'passwd', content: options.passwordFile });
+  } else if (options.users) {
     const lines = Object.entries(options.users).map(([u, p]) => passwordLine(u, p));
     files.push({ name: 'passwd', content: `${lines.join('\n')}\n` });
   }
   if (options.acl !== undefined) files.push({ name: 'acl', content: options.acl });
-  return files;
+  return [...files, ...(options.extraFiles ?? [])];
 }
 
 async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
