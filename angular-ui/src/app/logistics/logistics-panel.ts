@@ -74,7 +74,8 @@ const FILLS_SHOWN = 6;
       @if (fills().length === 0) {
         <p class="note">{{ i18n.t('ln2.noFills') }}</p>
       } @else {
-        <div class="table-wrap">
+        <!-- Scrolls sideways on a phone: focusable so a keyboard can scroll it (axe). -->
+        <div class="table-wrap" tabindex="0" role="region" [attr.aria-label]="i18n.t('ln2.fills')">
           <table data-testid="fills">
             <thead>
               <tr>
