@@ -4,7 +4,6 @@
  * serious or critical violation (issue 11). axe finds about half of what a person would; the
  * keyboard and focus checks are in dialogs.e2e-spec.ts, colour and text in page-quality.
  */
-import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
@@ -15,37 +14,16 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  AxeFinding,
+  axeFindings,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
-
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
-const AXE_SOURCE = `${readFileSync(require.resolve('axe-core'), 'utf8')}\n;0`;
-
-/** axe's answer, trimmed to what a failure message needs. */
-interface Finding {
-  rule: string;
-  impact: string;
-  help: string;
-  targets: string[];
-}
-// Run in the page as text: this project type-checks without the DOM library.
-const RUN_AXE = `axe
-  .run(document, { resultTypes: ['violations'] })
-  .then((result) =>
-    result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        rule: v.id,
-        impact: v.impact,
-        help: v.help,
-        targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-      })),
-  )`;
 
 let browser: Browser;
 const service = new ServiceProcess();
 /** Every scan's serious and critical findings, by page or dialog. */
-const findings = new Map<string, Finding[]>();
+const findings = new Map<string, AxeFinding[]>();
 
 beforeAll(async () => {
   requireBuilds();
@@ -59,10 +37,7 @@ afterAll(async () => {
 
 /** Scans what is on screen now under `name`. */
 async function scan(page: Page, name: string): Promise<void> {
-  // Evaluated rather than added as a <script>: the page's CSP rightly refuses inline scripts,
-  // and the scan should see the page as served, CSP included.
-  if ((await page.evaluate('typeof axe')) !== 'object') await page.evaluate(AXE_SOURCE);
-  findings.set(name, await page.evaluate<Finding[]>(RUN_AXE));
+  findings.set(name, await axeFindings(page));
 }
 
 /** The findings of `names`, as one readable list (empty when clean). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -10,6 +10,41 @@ export const CHROMIUM = '/usr/bin/chromium';
 const SERVICE_MAIN = resolve(__dirname, '../../dist/main.js');
 const USERS_CLI = resolve(__dirname, '../../dist/auth/users-cli.js');
 export const ADMIN_PASSWORD = 'browser-admin-password';
+/** The two sizes every page is checked at (issue 11): a laptop and a phone. */
+export const LAPTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+const AXE_SOURCE = `${readFileSync(require.resolve('axe-core'), 'utf8')}\n;0`;
+/** axe's answer, trimmed to what a failure message needs. */
+export interface AxeFinding {
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+// Run in the page as text: this project type-checks without the DOM library.
+const RUN_AXE = `axe
+  .run(document, { resultTypes: ['violations'] })
+  .then((result) =>
+    result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      })),
+  )`;
+
+/**
+ * The serious and critical accessibility violations of what `page` shows now (axe-core).
+ * Evaluated rather than added as a <script>: the page's CSP rightly refuses inline scripts,
+ * and the scan should see the page as served, CSP included.
+ */
+export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+  if ((await page.evaluate('typeof axe')) !== 'object') await page.evaluate(AXE_SOURCE);
+  return page.evaluate<AxeFinding[]>(RUN_AXE);
+}
 export const SCREENSHOTS = resolve(__dirname, '../../../../test-artifacts/screenshots');
 
 /** Fails with what to do when the page or the service has not been built. */

@@ -14,10 +14,9 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
-
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
 let browser: Browser;
 const service = new ServiceProcess();

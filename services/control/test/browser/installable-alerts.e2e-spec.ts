@@ -6,7 +6,6 @@
  * by the browser context) and sounding a repeating tone until acknowledged; channel labels in
  * French. Notification and AudioContext are stubbed in the page to record what it asks for.
  */
-import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
@@ -17,18 +16,10 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  axeFindings,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
-
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
-const AXE_SOURCE = `${readFileSync(require.resolve('axe-core'), 'utf8')}\n;0`;
-const RUN_AXE = `axe
-  .run(document, { resultTypes: ['violations'] })
-  .then((result) =>
-    result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')),
-  )`;
 
 /**
  * Runs before the page's scripts: a Notification that records each call (permission granted)
@@ -84,11 +75,6 @@ async function newContext(viewport = LAPTOP, locale = 'en-GB'): Promise<[Browser
   });
   return [context, page];
 }
-
-const axe = async (page: Page): Promise<string[]> => {
-  if ((await page.evaluate('typeof axe')) !== 'object') await page.evaluate(AXE_SOURCE);
-  return page.evaluate<string[]>(RUN_AXE);
-};
 
 describe('installable', () => {
   it('a manifest with icons; the worker controls after a reload, never for /api or /ws; offline shows the shell', async () => {
@@ -172,7 +158,7 @@ describe('alerts by priority', () => {
       const toggle = page.getByTestId('alert-notifications');
       await toggle.click();
       await waitUntil(async () => (await toggle.getAttribute('aria-pressed')) === 'true');
-      expect(await axe(page)).toEqual([]);
+      expect(await axeFindings(page)).toEqual([]);
       expect(await page.evaluate('window.__tones.length')).toBe(0);
 
       await sim('plant', { o2BasePct: 17 });

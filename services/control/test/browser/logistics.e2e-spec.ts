@@ -15,12 +15,12 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
 
 jest.setTimeout(180_000);
 
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 const RAW_CODE = /\b[a-z][a-z0-9]*_[a-z0-9_]+\b/;
 
 let browser: Browser;

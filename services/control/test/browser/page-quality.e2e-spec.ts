@@ -16,10 +16,10 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
 
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 const VIEWER_PASSWORD = 'viewer-password-1';
 /** `--critical` in styles.css: the alarm red. */
 const ALARM_RED = 'rgb(179, 38, 30)';

@@ -4,7 +4,6 @@
  * counts and shows in its own list (who, why, until when); an operator unshelves it from there
  * and it is back, unacknowledged. axe scans the list. Laptop and phone, English and French.
  */
-import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
@@ -15,19 +14,12 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  axeFindings,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
 
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 const OPERATOR_PASSWORD = 'operator-password-1';
-const AXE_SOURCE = `${readFileSync(require.resolve('axe-core'), 'utf8')}\n;0`;
-const RUN_AXE = `axe
-  .run(document, { resultTypes: ['violations'] })
-  .then((result) =>
-    result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => v.id + ': ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')),
-  )`;
 
 let browser: Browser;
 const service = new ServiceProcess();
@@ -60,10 +52,6 @@ async function newPage(
 
 const row = (page: Page, id: string) => page.locator(`li[data-alarm="${id}"]`);
 const shelvedRow = (page: Page, id: string) => page.locator(`li[data-shelved="${id}"]`);
-const axe = async (page: Page): Promise<string[]> => {
-  if ((await page.evaluate('typeof axe')) !== 'object') await page.evaluate(AXE_SOURCE);
-  return page.evaluate<string[]>(RUN_AXE);
-};
 const noSidewaysScroll = (page: Page) =>
   page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
 
@@ -92,7 +80,7 @@ it('shelve from the page, the shelved list, then unshelve by an operator', async
     await expectText(item, 'by admin');
     await expectText(item, '“wire being replaced”');
     await expectText(item, /until \d\d:\d\d:\d\d/);
-    expect(await axe(admin)).toEqual([]);
+    expect(await axeFindings(admin)).toEqual([]);
     await screenshot(admin, 'shelved-laptop-en');
 
     // An operator on a phone, in French: the list, and Unshelve.
@@ -102,14 +90,14 @@ it('shelve from the page, the shelved list, then unshelve by an operator', async
     await opList.locator('summary').click();
     await expectText(shelvedRow(op, 'level_sensor_fault'), 'par admin');
     expect(await noSidewaysScroll(op)).toBe(true);
-    expect(await axe(op)).toEqual([]);
+    expect(await axeFindings(op)).toEqual([]);
     await shelvedRow(op, 'level_sensor_fault').scrollIntoViewIfNeeded();
     await screenshot(op, 'shelved-phone-fr');
     await shelvedRow(op, 'level_sensor_fault')
       .getByRole('button', { name: 'Remettre en service' })
       .click();
     await op.getByRole('dialog').waitFor();
-    expect(await axe(op)).toEqual([]);
+    expect(await axeFindings(op)).toEqual([]);
     await op.getByRole('dialog').getByRole('button', { name: 'Confirmer' }).click();
 
     // Back in the standing list, unacknowledged, and counted again, on both pages.

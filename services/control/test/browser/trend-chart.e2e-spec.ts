@@ -19,12 +19,11 @@ import {
   ServiceProcess,
   signIn,
   waitUntil,
+  LAPTOP,
+  PHONE,
 } from './browser-support';
 
 jest.setTimeout(180_000);
-
-const LAPTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
 let browser: Browser;
 const service = new ServiceProcess();
