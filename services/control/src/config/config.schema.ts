@@ -166,7 +166,7 @@ const baseConfigSchema = z.strictObject({
       /** Consecutive failed ticks after which the loop is declared dead (safe state, exit). */
       maxConsecutiveFailures: z.number().int().min(1).max(1000).default(20),
       /**
-       * The loop supervisor (a thread outside the event loop): when no tick has completed
+       * The loop supervisor (a small process outside the event loop): when no tick has completed
        * for `staleAfterS`, it drives the valve safe through its own bus handle and kills the
        * process for a restart. Must act before the card's watchdog (`hardware.watchdog`).
        */

@@ -14,7 +14,7 @@ import { ControlLoopService } from './control-loop.service';
 import type { LoopSupervisorOptions } from './loop-supervisor';
 
 /**
- * The supervisor thread is replaced by a recorder: a real one would SIGKILL the test runner
+ * The supervisor process is replaced by a recorder: a real one would SIGKILL the test runner
  * on a stall (its own behaviour is tested in loop-supervisor.spec.ts and at process level).
  */
 const supervisors: Array<{ options: LoopSupervisorOptions; beats: number; state: string }> = [];
@@ -297,10 +297,10 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
     const [supervisor] = supervisors;
     expect(supervisor.options).toEqual({
       staleAfterMs: 7000,
-      checkEveryMs: 100,
       // The simulated card lives in the process: the kill stops it, no command needed.
       safeStateCommand: null,
       pid: process.pid,
+      onProblem: expect.any(Function),
     });
     expect(supervisor.state).toBe('started');
     expect(supervisor.beats).toBe(3);
@@ -319,7 +319,7 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
     fakeTime();
     svc.startTicking();
     expect(supervisors[0].options).toMatchObject({
-      checkEveryMs: 1000,
+      staleAfterMs: 10_000,
       safeStateCommand: [process.execPath, process.argv[1], '--safe-state'],
     });
   });

@@ -28,7 +28,7 @@ import { TickScheduler } from './tick-scheduler';
  * Runs the control loop at the configured period and owns its lifecycle: safe state first at
  * start-up, mode and latched trips restored, safe state before the bus closes at shutdown,
  * process exit when the loop dies (the container's restart policy brings it back, and start-up
- * makes the valve safe again), and the supervisor thread that kills a stuck process.
+ * makes the valve safe again), and the supervisor process that kills a stuck one.
  */
 @Injectable()
 export class ControlLoopService
@@ -220,13 +220,13 @@ export class ControlLoopService
     if (!settings.enabled) return;
     const supervisor = new LoopSupervisor({
       staleAfterMs: settings.staleAfterS * 1000,
-      checkEveryMs: Math.min(1000, this.config.samplePeriodMs),
       // The simulated card lives in this process: the kill stops it with the loop.
       safeStateCommand:
         this.config.hardware.driver === 'megaind'
           ? [process.execPath, process.argv[1], '--safe-state']
           : null,
       pid: process.pid,
+      onProblem: (message) => this.logger.error(message),
     });
     this.loop.onTickCompleted(() => supervisor.beat());
     supervisor.start();

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LoopSupervisor } from './loop-supervisor';
+import { supervisorsOf } from '../../test/support/supervisor-processes';
+import { LOOP_SUPERVISOR_SCRIPT } from './loop-supervisor-script';
+
+jest.setTimeout(15_000);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A stand-in process for the service: the supervisor kills it instead of the test runner. */
 function victim() {
@@ -8,64 +17,168 @@ function victim() {
   return { child, exited };
 }
 
-describe('LoopSupervisor (worker thread)', () => {
-  it('stop() without start() is harmless', async () => {
+/** A file the safe-state command creates (`touch`), to see whether and when it ran. */
+function marker(): string {
+  return join(tmpdir(), `cryopilot-safe-state-${process.pid}-${Date.now()}-${Math.random()}`);
+}
+
+describe('LoopSupervisor (a bash process fed one byte per completed tick)', () => {
+  const cleanup: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  function supervise(pid: number, staleAfterMs: number, command: string[] | null = null) {
+    const problems: string[] = [];
     const supervisor = new LoopSupervisor({
-      staleAfterMs: 300,
-      checkEveryMs: 50,
-      safeStateCommand: null,
-      pid: process.pid,
+      staleAfterMs,
+      safeStateCommand: command,
+      pid,
+      onProblem: (message) => problems.push(message),
     });
-    await expect(supervisor.stop()).resolves.toBeUndefined();
+    cleanup.push(() => supervisor.stop());
+    return { supervisor, problems };
+  }
+
+  it('stop() without start() is harmless', async () => {
+    await expect(supervise(process.pid, 300).supervisor.stop()).resolves.toBeUndefined();
   });
 
   it('kills the process when no tick completes for staleAfterMs', async () => {
     const { child, exited } = victim();
-    const supervisor = new LoopSupervisor({
-      staleAfterMs: 300,
-      checkEveryMs: 50,
-      safeStateCommand: null,
-      pid: child.pid!,
-    });
-    supervisor.start();
+    supervise(child.pid!, 300).supervisor.start();
     expect(await exited).toBe('SIGKILL');
-    await supervisor.stop();
   });
 
   it('runs the safe-state command before the kill', async () => {
     const { child, exited } = victim();
-    const marker = `/tmp/cryopilot-safe-state-${process.pid}-${Date.now()}`;
-    const supervisor = new LoopSupervisor({
-      staleAfterMs: 200,
-      checkEveryMs: 50,
-      safeStateCommand: ['touch', marker],
-      pid: child.pid!,
-    });
-    supervisor.start();
+    const file = marker();
+    cleanup.push(() => rmSync(file, { force: true }));
+    supervise(child.pid!, 200, ['touch', file]).supervisor.start();
     await exited;
-    const { existsSync, rmSync } = await import('node:fs');
-    expect(existsSync(marker)).toBe(true);
-    rmSync(marker, { force: true });
-    await supervisor.stop();
+    expect(existsSync(file)).toBe(true);
   });
 
-  it('stays quiet while ticks complete, and after an orderly stop', async () => {
+  it('trips only once staleAfterMs have passed since the last completed tick', async () => {
     const { child, exited } = victim();
-    const supervisor = new LoopSupervisor({
-      staleAfterMs: 300,
-      checkEveryMs: 50,
-      safeStateCommand: null,
-      pid: child.pid!,
-    });
+    const { supervisor } = supervise(child.pid!, 600);
     supervisor.start();
-    const beats = setInterval(() => supervisor.beat(), 50);
-    await new Promise((r) => setTimeout(r, 1000));
+    let lastBeat = Date.now();
+    const beats = setInterval(() => {
+      supervisor.beat();
+      lastBeat = Date.now();
+    }, 100);
+    await sleep(1500); // 2.5 limits with beats: no trip
     clearInterval(beats);
-    await supervisor.stop();
-    await new Promise((r) => setTimeout(r, 600));
     expect(child.exitCode).toBeNull();
     expect(child.signalCode).toBeNull();
-    child.kill();
     await exited;
+    // Real time between the last beat and the kill: at least the limit (a little slack for
+    // the timer granularity of `read -t`), never a trip counted from an earlier beat.
+    expect(Date.now() - lastBeat).toBeGreaterThanOrEqual(550);
+  });
+
+  it('stays quiet while ticks complete, and after an orderly stop runs nothing', async () => {
+    const { child, exited } = victim();
+    cleanup.push(async () => {
+      child.kill();
+      await exited;
+    });
+    const file = marker();
+    cleanup.push(() => rmSync(file, { force: true }));
+    const { supervisor, problems } = supervise(child.pid!, 300, ['touch', file]);
+    supervisor.start();
+    const beats = setInterval(() => supervisor.beat(), 50);
+    await sleep(1000);
+    clearInterval(beats);
+    await supervisor.stop();
+    expect(supervisorsOf(child.pid!)).toEqual([]);
+    await sleep(600);
+    expect(child.exitCode).toBeNull();
+    expect(child.signalCode).toBeNull();
+    expect(existsSync(file)).toBe(false);
+    expect(problems).toEqual([]);
+  });
+
+  it('a supervisor process that dies is reported and started again, and watches again', async () => {
+    const { child, exited } = victim();
+    const { supervisor, problems } = supervise(child.pid!, 300);
+    supervisor.start();
+    const beats = setInterval(() => supervisor.beat(), 50);
+    cleanup.push(() => clearInterval(beats));
+    await sleep(200);
+    const [first] = supervisorsOf(child.pid!);
+    expect(first).toBeGreaterThan(0);
+    process.kill(first, 'SIGKILL');
+    await sleep(1500);
+    expect(problems).toEqual([
+      "loop supervisor ended (SIGKILL); restarting it in 1 s (until then the card's watchdog remains)",
+    ]);
+    const [second] = supervisorsOf(child.pid!);
+    expect(second).toBeGreaterThan(0);
+    expect(second).not.toBe(first);
+    expect(child.exitCode).toBeNull(); // the new one is fed by the same beats
+    clearInterval(beats);
+    expect(await exited).toBe('SIGKILL');
+  });
+});
+
+describe('the supervisor script, driven directly', () => {
+  /** Runs the script with a pipe as its input; `kill` target: a stand-in process. */
+  function script(limitMs: number, command: string[]) {
+    const target = victim();
+    const bash = spawn(
+      'bash',
+      [
+        '-c',
+        LOOP_SUPERVISOR_SCRIPT,
+        'cryopilot-loop-supervisor',
+        String(limitMs),
+        String(target.child.pid),
+        ...command,
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    let output = '';
+    bash.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const ended = new Promise<number | null>((r) => bash.on('close', (code) => r(code)));
+    return { target, bash, ended, output: () => output };
+  }
+
+  it('input that ends without "d" (the service died): safe state at once, nobody killed', async () => {
+    const file = marker();
+    const run = script(10_000, ['touch', file]);
+    run.bash.stdin.write('bbb');
+    await sleep(100);
+    run.bash.stdin.end();
+    expect(await run.ended).toBe(0);
+    expect(existsSync(file)).toBe(true);
+    rmSync(file, { force: true });
+    expect(run.output()).toContain('ended without an orderly stop');
+    expect(run.output()).toContain('valve driven to the safe state through a separate bus handle');
+    expect(run.target.child.exitCode).toBeNull();
+    run.target.child.kill();
+  });
+
+  it('"d" disarms: it exits quietly, runs nothing, kills nobody', async () => {
+    const file = marker();
+    const run = script(300, ['touch', file]);
+    run.bash.stdin.end('bd');
+    expect(await run.ended).toBe(0);
+    await sleep(500);
+    expect(existsSync(file)).toBe(false);
+    expect(run.output()).toBe('');
+    expect(run.target.child.exitCode).toBeNull();
+    run.target.child.kill();
+  });
+
+  it('a failing safe-state command is said, and the kill still follows', async () => {
+    const run = script(200, ['false']);
+    expect(await run.target.exited).toBe('SIGKILL');
+    await run.ended;
+    expect(run.output()).toMatch(
+      /control loop stalled: no completed tick for 200 ms \(limit 200 ms\)\n.*safe-state command failed \(exit 1\)/,
+    );
+    expect(run.output()).toContain('killing process');
   });
 });

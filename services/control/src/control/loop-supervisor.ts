@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { LOOP_SUPERVISOR_SCRIPT } from './loop-supervisor-script';
 
 export interface LoopSupervisorOptions {
   /** No completed tick for this long (real time) trips the supervisor. */
   readonly staleAfterMs: number;
-  /** How often the supervisor looks (real time). */
-  readonly checkEveryMs: number;
   /**
    * A command that drives the valve to the safe state through its own bus handle (the megaind
    * driver: `node dist/main.js --safe-state`); null when the card lives in this process (the
@@ -13,117 +13,114 @@ export interface LoopSupervisorOptions {
   readonly safeStateCommand: readonly string[] | null;
   /** Process to kill when tripped: this one, except in the supervisor's own tests. */
   readonly pid: number;
+  /** Where problems of the supervisor itself are reported (the service's logger). */
+  readonly onProblem?: (message: string) => void;
 }
 
-/** Heartbeat slots in the shared buffer. */
-const BEAT = 0;
-const DISARMED = 1;
+/** Restart delays after the supervisor process ends unexpectedly: doubling, capped. */
+const RESTART_FIRST_MS = 1000;
+const RESTART_MAX_MS = 60_000;
+/** A supervisor that lived this long resets the restart delay. */
+const HEALTHY_AFTER_MS = 60_000;
+
+/** How long an orderly stop waits for the supervisor to take its "d" and exit. */
+const STOP_WAIT_MS = 2000;
+
+const BEAT = Buffer.from('b');
+const DISARM = Buffer.from('d');
 
 /**
- * Watches the control loop from a worker thread, outside the main event loop: when no tick has
- * completed its control evaluation for `staleAfterMs` — the event loop is blocked, a bus call
- * never returns, the scheduler stopped — it drives the valve to the safe state through a
- * separate process with its own bus handle, then kills the service (SIGKILL: a blocked event
- * loop would never run a SIGTERM handler). The container's restart policy starts it again,
- * and start-up makes the valve safe before anything else.
+ * Watches the control loop from outside the service's event loop: when no tick has completed
+ * its control evaluation for `staleAfterMs` — the event loop is blocked, a bus call never
+ * returns, the scheduler stopped — it drives the valve to the safe state through a separate
+ * process with its own bus handle, then kills the service (SIGKILL: a blocked event loop would
+ * never run a SIGTERM handler). The container's restart policy starts it again, and start-up
+ * makes the valve safe before anything else. When the service dies without an orderly stop,
+ * it drives the valve safe too (see `loop-supervisor-script.ts`).
+ *
+ * The watcher is a bash process fed one byte per completed tick through a pipe: a blocked
+ * event loop writes nothing, and it costs no second V8 isolate (issue 13: −10 MB).
  *
  * This closes the gap the card's watchdog leaves: the card counts ANY bus transaction as a
  * sign of life, so a process that still polls the card but no longer completes ticks would
  * keep it fed for ever. See docs/safety.md, "What the watchdogs guarantee".
  */
 export class LoopSupervisor {
-  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
-  private worker: Worker | null = null;
+  private child: ChildProcess | null = null;
+  private stopped = false;
+  private startedAt = 0;
+  private restartDelayMs = RESTART_FIRST_MS;
+  private restartTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: LoopSupervisorOptions) {}
 
   /** Starts watching; the first check counts from now. */
   start(): void {
-    if (this.worker) return;
-    // The worker runs `superviseLoop` from its source text: the same code runs from the
-    // TypeScript sources (tests) and from the compiled service, with no extra file to ship.
-    this.worker = new Worker(
-      `(${superviseLoop.toString()})(require('node:worker_threads').workerData)`,
-      { eval: true, workerData: { ...this.options, shared: this.shared } },
+    if (this.child || this.stopped) return;
+    const { staleAfterMs, pid, safeStateCommand } = this.options;
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        LOOP_SUPERVISOR_SCRIPT,
+        'cryopilot-loop-supervisor',
+        String(Math.round(staleAfterMs)),
+        String(pid),
+        ...(safeStateCommand ?? []),
+      ],
+      // Its own session: a Ctrl-C or a signal to the service's process group does not reach
+      // it; it learns of the service's end from its standard input instead.
+      { stdio: ['pipe', 'ignore', 'inherit'], detached: true },
     );
-    // The worker must not keep the process alive, and its failure must not end it.
-    this.worker.unref();
-    this.worker.on('error', (error) =>
-      process.stderr.write(`loop supervisor failed: ${error.message}\n`),
-    );
+    this.child = child;
+    this.startedAt = Date.now();
+    // Neither the process nor its pipe keeps the service alive; a write to a supervisor that
+    // died (EPIPE) is reported by 'exit' below, never thrown.
+    child.unref();
+    const stdin = child.stdin;
+    (stdin as unknown as { unref?: () => void }).unref?.();
+    stdin.on('error', () => undefined);
+    child.on('error', (error) => this.ended(child, `could not run: ${error.message}`));
+    child.on('exit', (code, signal) => this.ended(child, `ended (${signal ?? `exit ${code}`})`));
   }
 
   /** A tick completed: called by the loop at the end of every evaluated tick. */
   beat(): void {
-    Atomics.add(this.shared, BEAT, 1);
+    const stdin = this.child?.stdin;
+    if (stdin?.writable) stdin.write(BEAT);
   }
 
   /** Orderly shutdown: the loop stops on purpose, nothing to supervise any more. */
   async stop(): Promise<void> {
-    Atomics.store(this.shared, DISARMED, 1);
-    Atomics.notify(this.shared, BEAT);
-    const worker = this.worker;
-    this.worker = null;
-    await worker?.terminate();
+    this.stopped = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+    child.stdin?.end(DISARM);
+    // Bounded: the loop has already made the valve safe, a shutdown must not hang on this.
+    const quit = await Promise.race([exited, delay(STOP_WAIT_MS, false, { ref: false })]);
+    if (!quit) child.kill('SIGKILL');
   }
-}
 
-interface SupervisorData extends LoopSupervisorOptions {
-  readonly shared: Int32Array;
-}
-
-// Stryker disable all: `superviseLoop` runs in a worker thread from its source text
-// (`superviseLoop.toString()`), where the calls Stryker's instrumentation adds to every mutated
-// function (its mutant switch and coverage counters on a global of the main thread) do not
-// exist and would throw. Not mutated; its behaviour is pinned by loop-supervisor.spec.ts and
-// test/safety/process-supervision.e2e-spec.ts.
-/**
- * The worker's body. Self-contained (it is run from its source text): only `require` and
- * globals. Sleeps with `Atomics.wait`, so it needs no event loop of its own either.
- */
-function superviseLoop(data: SupervisorData): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const fs = require('node:fs') as typeof import('node:fs');
-  const childProcess = require('node:child_process') as typeof import('node:child_process');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const say = (message: string) =>
-    // Straight to fd 2: the main thread, which normally relays a worker's output, is stuck.
-    fs.writeSync(2, `${new Date().toISOString()} [LoopSupervisor] ${message}\n`);
-  let lastBeat = Atomics.load(data.shared, 0);
-  let lastChange = performance.now();
-  for (;;) {
-    Atomics.wait(data.shared, 0, lastBeat, data.checkEveryMs);
-    if (Atomics.load(data.shared, 1) === 1) return;
-    const beat = Atomics.load(data.shared, 0);
-    const now = performance.now();
-    if (beat !== lastBeat) {
-      lastBeat = beat;
-      lastChange = now;
-      continue;
-    }
-    if (now - lastChange < data.staleAfterMs) continue;
-    say(
-      `control loop stalled: no completed tick for ${Math.round(now - lastChange)} ms ` +
-        `(limit ${data.staleAfterMs} ms)`,
+  /** The supervisor process ended or could not start while it should be watching. */
+  private ended(child: ChildProcess, what: string): void {
+    if (this.stopped || this.child !== child) return;
+    this.child = null;
+    const lived = Date.now() - this.startedAt;
+    if (lived >= HEALTHY_AFTER_MS) this.restartDelayMs = RESTART_FIRST_MS;
+    const waitMs = this.restartDelayMs;
+    this.restartDelayMs = Math.min(RESTART_MAX_MS, waitMs * 2);
+    this.options.onProblem?.(
+      `loop supervisor ${what}; restarting it in ${waitMs / 1000} s ` +
+        "(until then the card's watchdog remains)",
     );
-    const command = data.safeStateCommand;
-    if (command) {
-      const result = childProcess.spawnSync(command[0], command.slice(1), {
-        stdio: ['ignore', 2, 2],
-        timeout: 10_000,
-      });
-      say(
-        result.status === 0
-          ? 'valve driven to the safe state through a separate bus handle'
-          : `safe-state command failed (${result.error?.message ?? `exit ${result.status}`}): ` +
-              "the valve's own fail-safe and the card's watchdog remain",
-      );
-    } else {
-      say('the simulated card lives in this process and stops with it');
-    }
-    say(`killing process ${data.pid} so that it is restarted (start-up makes the valve safe)`);
-    process.kill(data.pid, 'SIGKILL');
-    return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.start();
+    }, waitMs);
+    this.restartTimer.unref();
   }
 }
-// Stryker restore all

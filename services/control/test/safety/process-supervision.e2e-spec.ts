@@ -1,6 +1,6 @@
 /**
  * Hazard "valve stuck open by a software hang", at process level: the real service (built
- * `dist/main.js`, simulated HAT) and its loop supervisor thread. Also: a reporting link that
+ * `dist/main.js`, simulated HAT) and its loop supervisor process. Also: a reporting link that
  * fails (malformed MQTT TLS files) never stops control.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/servers/local-server';
 import { startServiceProcess } from '../support/service-process';
+import { supervisorsOf } from '../support/supervisor-processes';
 import { eventually } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
 const SUPERVISED = 'samplePeriodMs: 100\ncontrol: { supervisor: { staleAfterS: 2 } }\n';
 
-describe('the loop supervisor (a thread outside the event loop)', () => {
+describe('the loop supervisor (a process outside the event loop)', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'cryopilot-supervisor-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,17 +29,33 @@ describe('the loop supervisor (a thread outside the event loop)', () => {
     const { signal } = await service.exited;
     expect(signal).toBe('SIGKILL');
     expect(service.output()).toMatch(/control loop stalled: no completed tick for \d+ ms/);
-    expect(service.output()).toContain('the simulated card lives in this process');
+    expect(service.output()).toContain('the simulated card lives in the service and stops with it');
   });
 
   it('stays quiet while the loop completes its ticks, through a card outage too', async () => {
     const service = await startServiceProcess(dir, { configYaml: SUPERVISED });
+    expect(supervisorsOf(service.child.pid!)).toHaveLength(1);
     // A missing card is a hardware fault the loop handles (safe state, alarm): ticks complete.
     await service.post('/api/sim/fault', { fault: 'card-missing' });
     await new Promise((r) => setTimeout(r, 4000));
     expect(service.child.exitCode).toBeNull();
     await service.stop();
-    expect(service.output()).not.toContain('stalled');
+    // Disarmed by the orderly stop: gone with the service, and silent.
+    expect(supervisorsOf(service.child.pid!)).toEqual([]);
+    expect(service.output()).not.toContain('[LoopSupervisor]');
+  });
+
+  it('a service killed from outside: its supervisor says so, acts and ends', async () => {
+    const service = await startServiceProcess(dir, { configYaml: SUPERVISED });
+    const pid = service.child.pid!;
+    expect(supervisorsOf(pid)).toHaveLength(1);
+    service.child.kill('SIGKILL');
+    await service.exited;
+    await eventually(() => Promise.resolve(supervisorsOf(pid).length === 0), 5000);
+    expect(service.output()).toContain(
+      `the service (process ${pid}) ended without an orderly stop`,
+    );
+    expect(service.output()).toContain('the simulated card lives in the service');
   });
 });
 
