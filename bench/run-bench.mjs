@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startMosquitto } from './infra/mosquitto.mjs';
 import { countChannelPoints, startVictoriaMetrics } from './infra/victoria-metrics.mjs';
 import { RESULTS_DIR, SERVICE_DIR } from './lib/paths.mjs';
-import { readProcessUsage } from './lib/proc-stats.mjs';
+import { readProcessTreeUsage } from './lib/proc-stats.mjs';
 import { makeRunPlan, parsePeriods, parseScenarios, SCENARIOS } from './lib/run-plan.mjs';
 import { describeMachine, describeVersions } from './report/machine.mjs';
 import { evaluateGoals } from './report/goals.mjs';
@@ -183,10 +183,10 @@ async function runPeriod(periodMs) {
 }
 
 /**
- * Current and peak RSS of a process, MB.
+ * Current and peak RSS of a process with the processes it started (the loop supervisor), MB.
  * @param {number} pid
  */
 function memoryOf(pid) {
-  const usage = readProcessUsage(pid);
+  const usage = readProcessTreeUsage(pid);
   return { rssMb: Math.round(usage.rssKb / 1024), peakRssMb: Math.round(usage.peakRssKb / 1024) };
 }

@@ -1,6 +1,6 @@
 // @ts-check
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * CPU time and memory of a process from Linux /proc (`stat` and `status`). The parsers are
@@ -89,4 +89,68 @@ export function usageOverWindow(before, after, wallS, hz) {
     rssMb: Number((after.rssKb / 1024).toFixed(1)),
     peakRssMb: Number((after.peakRssKb / 1024).toFixed(1)),
   };
+}
+
+/**
+ * The parent pid (field 4) of a /proc/<pid>/stat line.
+ * @param {string} statLine
+ * @returns {number}
+ */
+export function parseParentPid(statLine) {
+  const close = statLine.lastIndexOf(')');
+  const ppid = Number(statLine.slice(close + 2).split(' ')[4 - 3]);
+  if (close < 0 || !Number.isInteger(ppid)) {
+    throw new Error(`cannot read the parent pid from: ${statLine.slice(0, 120)}`);
+  }
+  return ppid;
+}
+
+/**
+ * `root` and every process below it (children, their children…), root first.
+ * @param {number} root
+ * @param {Map<number, number>} parents pid → parent pid
+ * @returns {number[]}
+ */
+export function processTree(root, parents) {
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, parent] of parents) if (parent === tree[i]) tree.push(pid);
+  }
+  return tree;
+}
+
+/**
+ * Current usage of process `pid` together with the processes it started — CryoPilot's loop
+ * supervisor (a bash process) is part of what the service costs —, summed. The peak is the
+ * sum of each process's own peak: an upper bound, the peaks need not coincide. Children that
+ * end while they are read are left out.
+ * @param {number} pid
+ * @returns {ProcessUsage & { processes: number }}
+ */
+export function readProcessTreeUsage(pid) {
+  /** @type {Map<number, number>} */
+  const parents = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      parents.set(Number(entry), parseParentPid(readFileSync(`/proc/${entry}/stat`, 'utf8')));
+    } catch {
+      // ended while we looked
+    }
+  }
+  const total = { cpuTicks: 0, rssKb: 0, peakRssKb: 0, processes: 0 };
+  for (const member of processTree(pid, parents)) {
+    let usage;
+    try {
+      usage = readProcessUsage(member);
+    } catch (error) {
+      if (member === pid) throw error;
+      continue;
+    }
+    total.cpuTicks += usage.cpuTicks;
+    total.rssKb += usage.rssKb;
+    total.peakRssKb += usage.peakRssKb;
+    total.processes += 1;
+  }
+  return total;
 }

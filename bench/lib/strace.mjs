@@ -1,5 +1,5 @@
 // @ts-check
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ManagedProcess } from './managed-process.mjs';
 import { parseStraceSummary } from './strace-summary.mjs';
 
@@ -12,14 +12,30 @@ import { parseStraceSummary } from './strace-summary.mjs';
 /**
  * The tracer of `pid` (`TracerPid` in /proc/<pid>/status), 0 when none.
  * @param {number} pid
+ * @param {string} [statusFile] a thread's status file instead
  */
-function tracerOf(pid) {
-  const match = /^TracerPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function tracerOf(pid, statusFile = `/proc/${pid}/status`) {
+  const match = /^TracerPid:\s+(\d+)$/m.exec(readFileSync(statusFile, 'utf8'));
   return match ? Number(match[1]) : 0;
 }
 
 /**
- * Attaches to `pid` and resolves once strace really traces it.
+ * Whether every thread of `pid` is traced by `tracer` (threads that end meanwhile aside).
+ * @param {number} pid
+ * @param {number} tracer
+ */
+function everyThreadTracedBy(pid, tracer) {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    try {
+      return tracerOf(Number(tid), `/proc/${pid}/task/${tid}/status`) === tracer;
+    } catch {
+      return true; // ended while we looked
+    }
+  });
+}
+
+/**
+ * Attaches to `pid` and resolves once strace really traces every thread of it.
  * @param {number} pid
  * @param {string} summaryFile where strace writes its table (`-o`)
  * @returns {Promise<{ detach: () => Promise<Record<string, { calls: number, errors: number }>> }>}
@@ -31,9 +47,10 @@ export async function attachStrace(pid, summaryFile) {
     args: ['-c', '-f', '-o', summaryFile, '-p', String(pid)],
     aptPackage: 'strace',
   });
-  // With -f, strace attaches every thread listed in /proc/<pid>/task; the main thread's
-  // TracerPid turns to strace's pid once it is stopped and seized.
-  await tracer.waitReady(async () => tracerOf(pid) === tracer.pid, 10_000);
+  // With -f, strace attaches every thread listed in /proc/<pid>/task, one after the other (on a
+  // loaded machine that takes a while); a thread's TracerPid turns to strace's pid once it is
+  // seized. Calls made before would be missing from the counts.
+  await tracer.waitReady(async () => everyThreadTracedBy(pid, tracer.pid), 10_000);
   return {
     detach: async () => {
       // SIGTERM makes strace detach and print the summary (SIGKILL would lose it).

@@ -4,7 +4,7 @@ import { MqttRecorder } from '../clients/mqtt-recorder.mjs';
 import { WsFanout } from '../clients/ws-fanout.mjs';
 import { sleep } from '../lib/managed-process.mjs';
 import { ioDelta, isOnTmpfs, readProcessIo } from '../lib/proc-io.mjs';
-import { clockTicksPerSecond, readProcessUsage, usageOverWindow } from '../lib/proc-stats.mjs';
+import { clockTicksPerSecond, readProcessTreeUsage, usageOverWindow } from '../lib/proc-stats.mjs';
 import { cpuCost, perDay, perMinute } from '../lib/rates.mjs';
 import { attachStrace } from '../lib/strace.mjs';
 import { storageCalls } from '../lib/strace-summary.mjs';
@@ -81,17 +81,17 @@ export async function runCostWindows({ plan, service, mqttUrl, mqttPort, workDir
         await sleep(plan.warmupS * 1000);
         const hz = clockTicksPerSecond();
         const ioBefore = readProcessIo(target.pid);
-        const before = readProcessUsage(target.pid);
-        const serviceBefore = readProcessUsage(service.process.pid);
+        const before = readProcessTreeUsage(target.pid);
+        const serviceBefore = readProcessTreeUsage(service.process.pid);
         const startedAt = performance.now();
         recorder.startRecording();
         await sleep(phases.cpuS * 1000);
         recorder.stopRecording();
         const cpuWallS = (performance.now() - startedAt) / 1000;
-        const usage = usageOverWindow(before, readProcessUsage(target.pid), cpuWallS, hz);
+        const usage = usageOverWindow(before, readProcessTreeUsage(target.pid), cpuWallS, hz);
         const serviceUsage = usageOverWindow(
           serviceBefore,
-          readProcessUsage(service.process.pid),
+          readProcessTreeUsage(service.process.pid),
           cpuWallS,
           hz,
         );

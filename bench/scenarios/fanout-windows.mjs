@@ -4,7 +4,7 @@ import { intervalDeviations } from '../clients/sample-message.mjs';
 import { WsFanout } from '../clients/ws-fanout.mjs';
 import { sleep } from '../lib/managed-process.mjs';
 import { roundDistribution, summarize } from '../lib/percentiles.mjs';
-import { clockTicksPerSecond, readProcessUsage, usageOverWindow } from '../lib/proc-stats.mjs';
+import { clockTicksPerSecond, readProcessTreeUsage, usageOverWindow } from '../lib/proc-stats.mjs';
 import { calibrateWallClock } from '../lib/wall-clock.mjs';
 import { spawnNodeRed, spawnRelay, waitPeerForwarding } from '../systems/peers.mjs';
 
@@ -133,8 +133,8 @@ async function runWindow({ system, target, service, recorder, spec, warmupS }) {
     const connectDeviations = intervalDeviations(recorder.stamps, periodMs);
     calibrateWallClock();
     const hz = clockTicksPerSecond();
-    const before = readProcessUsage(target.pid);
-    const serviceBefore = readProcessUsage(service.process.pid);
+    const before = readProcessTreeUsage(target.pid);
+    const serviceBefore = readProcessTreeUsage(service.process.pid);
     const startedAt = performance.now();
     fanout.startRecording();
     recorder.startRecording();
@@ -142,10 +142,10 @@ async function runWindow({ system, target, service, recorder, spec, warmupS }) {
     const ws = fanout.stopRecording();
     recorder.stopRecording();
     const wallS = (performance.now() - startedAt) / 1000;
-    const usage = usageOverWindow(before, readProcessUsage(target.pid), wallS, hz);
+    const usage = usageOverWindow(before, readProcessTreeUsage(target.pid), wallS, hz);
     const serviceUsage = usageOverWindow(
       serviceBefore,
-      readProcessUsage(service.process.pid),
+      readProcessTreeUsage(service.process.pid),
       wallS,
       hz,
     );

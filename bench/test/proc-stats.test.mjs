@@ -4,10 +4,14 @@ import { describe, it } from 'node:test';
 import {
   clockTicksPerSecond,
   parseCpuTicks,
+  parseParentPid,
   parseStatusKb,
+  processTree,
+  readProcessTreeUsage,
   readProcessUsage,
   usageOverWindow,
 } from '../lib/proc-stats.mjs';
+import { spawn } from 'node:child_process';
 
 describe('proc stats', () => {
   it('reads utime + stime after a command name with spaces and parentheses', () => {
@@ -19,6 +23,39 @@ describe('proc stats', () => {
   it('rejects a line that is not /proc/<pid>/stat', () => {
     assert.throws(() => parseCpuTicks('garbage'), /not a \/proc/);
     assert.throws(() => parseCpuTicks('1 (x) S 1 2'), /utime\/stime/);
+  });
+
+  it('reads the parent pid after a command name with spaces and parentheses', () => {
+    assert.equal(parseParentPid('4242 (node (bench) x) S 17 4242 4242 0 -1'), 17);
+    assert.throws(() => parseParentPid('garbage'), /parent pid/);
+  });
+
+  it('a process tree: the root, its children and theirs, root first; others left out', () => {
+    const parents = new Map([
+      [10, 1],
+      [11, 10],
+      [12, 11],
+      [13, 10],
+      [20, 1],
+      [21, 20],
+    ]);
+    assert.deepEqual(processTree(10, parents), [10, 11, 13, 12]);
+    assert.deepEqual(processTree(99, parents), [99]);
+  });
+
+  it('counts a child this process started in its tree usage', async () => {
+    const child = spawn('sleep', ['5']);
+    await new Promise((r) => child.once('spawn', r));
+    try {
+      const own = readProcessUsage(process.pid);
+      const tree = readProcessTreeUsage(process.pid);
+      const sleeper = readProcessUsage(/** @type {number} */ (child.pid));
+      assert.ok(tree.processes >= 2, `${tree.processes} processes`);
+      assert.ok(tree.rssKb >= own.rssKb + sleeper.rssKb - 1024, `${tree.rssKb} kB`);
+      assert.ok(tree.peakRssKb >= tree.rssKb);
+    } finally {
+      child.kill();
+    }
   });
 
   it('reads VmRSS and VmHWM in kB', () => {

@@ -65,20 +65,33 @@ describe('strace attached to a running process', () => {
     { skip: hasStrace ? false : 'strace is not installed (apt-get install strace)' },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'bench-strace-'));
-      // fs.promises runs on libuv's pool threads: -f must follow them.
+      // fs.promises runs on libuv's pool threads: -f must follow them. One cycle after the
+      // other (cycles that overlapped on a loaded machine renamed each other's file away).
       const script = `
         const fs = require('node:fs/promises');
         const dir = ${JSON.stringify(dir)};
-        setInterval(async () => {
-          const h = await fs.open(dir + '/tmp', 'w');
-          await h.writeFile('x'); await h.sync(); await h.close();
-          await fs.rename(dir + '/tmp', dir + '/data');
-        }, 20);`;
-      const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+        (async () => {
+          for (;;) {
+            const h = await fs.open(dir + '/tmp', 'w');
+            await h.writeFile('x'); await h.sync(); await h.close();
+            await fs.rename(dir + '/tmp', dir + '/data');
+            process.stdout.write('.');
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })();`;
+      const child = spawn(process.execPath, ['-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let cycles = 0;
+      child.stdout.on('data', (/** @type {Buffer} */ d) => (cycles += d.length));
       try {
         await sleep(300);
         const tracer = await attachStrace(/** @type {number} */ (child.pid), join(dir, 'sum'));
-        await sleep(500);
+        // Enough cycles under the tracer, however slow a loaded machine makes them.
+        const tracedFrom = cycles;
+        for (let waited = 0; cycles - tracedFrom < 8 && waited < 20_000; waited += 50) {
+          await sleep(50);
+        }
         const calls = storageCalls(await tracer.detach());
         assert.ok(calls.fsync >= 5, `fsync ${calls.fsync}`);
         assert.ok(calls.rename >= 5, `rename ${calls.rename}`);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopSupervisor } from './loop-supervisor';
@@ -9,6 +9,12 @@ import { LOOP_SUPERVISOR_SCRIPT } from './loop-supervisor-script';
 jest.setTimeout(15_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventuallyTrue(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !check(); await sleep(50)) {
+    if (Date.now() > end) throw new Error('timed out');
+  }
+}
 
 /** A stand-in process for the service: the supervisor kills it instead of the test runner. */
 function victim() {
@@ -28,13 +34,19 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  function supervise(pid: number, staleAfterMs: number, command: string[] | null = null) {
+  function supervise(
+    pid: number,
+    staleAfterMs: number,
+    command: string[] | null = null,
+    bash?: string,
+  ) {
     const problems: string[] = [];
     const supervisor = new LoopSupervisor({
       staleAfterMs,
       safeStateCommand: command,
       pid,
       onProblem: (message) => problems.push(message),
+      bash,
     });
     cleanup.push(() => supervisor.stop());
     return { supervisor, problems };
@@ -118,8 +130,87 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
     expect(second).toBeGreaterThan(0);
     expect(second).not.toBe(first);
     expect(child.exitCode).toBeNull(); // the new one is fed by the same beats
+    // Another death soon after: the delay doubles.
+    process.kill(second, 'SIGKILL');
+    await eventuallyTrue(() => problems.length === 2);
+    expect(problems[1]).toContain('restarting it in 2 s');
+    await sleep(2500);
+    expect(supervisorsOf(child.pid!)).toHaveLength(1);
     clearInterval(beats);
     expect(await exited).toBe('SIGKILL');
+  });
+
+  it('starts one process however often start() is called, and none after stop()', async () => {
+    const { child, exited } = victim();
+    cleanup.push(async () => {
+      child.kill();
+      await exited;
+    });
+    const { supervisor } = supervise(child.pid!, 5000);
+    supervisor.start();
+    supervisor.start();
+    await sleep(200);
+    expect(supervisorsOf(child.pid!)).toHaveLength(1);
+    await supervisor.stop();
+    supervisor.start();
+    await sleep(200);
+    expect(supervisorsOf(child.pid!)).toEqual([]);
+  });
+
+  it('runs in a session of its own: signals to the service’s process group miss it', async () => {
+    const { supervisor } = supervise(process.pid, 5000);
+    supervisor.start();
+    await sleep(200);
+    const [pid] = supervisorsOf(process.pid);
+    const group = (p: number) =>
+      readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[2];
+    expect(group(pid)).toBe(String(pid));
+    expect(group(pid)).not.toBe(group(process.pid));
+  });
+
+  it('a beat into the pipe of a supervisor that just died throws nothing', async () => {
+    const { child, exited } = victim();
+    cleanup.push(async () => {
+      child.kill();
+      await exited;
+    });
+    const { supervisor, problems } = supervise(child.pid!, 5000);
+    supervisor.start();
+    await sleep(200);
+    const [pid] = supervisorsOf(child.pid!);
+    process.kill(pid, 'SIGKILL');
+    // Synchronously until it is a zombie: the service has not seen the exit yet, the pipe's
+    // reader is gone, so this write fails with EPIPE.
+    const zombie = () => readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+    while (!zombie()) continue;
+    supervisor.beat();
+    await sleep(300);
+    expect(problems).toHaveLength(1);
+  });
+
+  it('a supervisor that cannot be started is reported and tried again, later and later', async () => {
+    const { supervisor, problems } = supervise(process.pid, 300, null, '/nonexistent/bash');
+    supervisor.start();
+    await eventuallyTrue(() => problems.length === 2);
+    expect(problems).toEqual([
+      "loop supervisor could not run: spawn /nonexistent/bash ENOENT; restarting it in 1 s (until then the card's watchdog remains)",
+      "loop supervisor could not run: spawn /nonexistent/bash ENOENT; restarting it in 2 s (until then the card's watchdog remains)",
+    ]);
+  });
+
+  it('an orderly stop waits at most 2 s for a supervisor that does not answer, then kills it', async () => {
+    const { child, exited } = victim();
+    cleanup.push(async () => {
+      child.kill();
+      await exited;
+    });
+    const { supervisor } = supervise(child.pid!, 5000);
+    supervisor.start();
+    await sleep(200);
+    const [pid] = supervisorsOf(child.pid!);
+    process.kill(pid, 'SIGSTOP');
+    await supervisor.stop();
+    await eventuallyTrue(() => supervisorsOf(child.pid!).length === 0);
   });
 });
 

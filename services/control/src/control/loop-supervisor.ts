@@ -15,6 +15,8 @@ export interface LoopSupervisorOptions {
   readonly pid: number;
   /** Where problems of the supervisor itself are reported (the service's logger). */
   readonly onProblem?: (message: string) => void;
+  /** The bash to run: `bash` from the PATH unless given. */
+  readonly bash?: string;
 }
 
 /** Restart delays after the supervisor process ends unexpectedly: doubling, capped. */
@@ -59,7 +61,7 @@ export class LoopSupervisor {
     if (this.child || this.stopped) return;
     const { staleAfterMs, pid, safeStateCommand } = this.options;
     const child = spawn(
-      'bash',
+      this.options.bash ?? 'bash',
       [
         '-c',
         LOOP_SUPERVISOR_SCRIPT,
