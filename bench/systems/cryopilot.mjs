@@ -46,6 +46,7 @@ export const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
  * @property {boolean} withProbe preload the register probe (reaction time)
  * @property {string[]} [nodeFlags] Node/V8 flags instead of SERVICE_NODE_FLAGS
  * @property {Record<string, string>} [env] environment instead of SERVICE_ENV
+ * @property {boolean} [memoryProbe] preload the memory probe (default true; `memory()` needs it)
  */
 
 /** The CryoPilot service (`services/control/dist/main.js`), started like on the Pi. */
@@ -88,7 +89,9 @@ export class CryoPilotService {
     const nodeArgs = [
       ...(options.nodeFlags ?? SERVICE_NODE_FLAGS),
       // Silent until asked (SIGWINCH), so it adds nothing to the figures it helps explain.
-      ...['--import', join(BENCH_DIR, 'probes/memory-probe.mjs')],
+      ...(options.memoryProbe === false
+        ? []
+        : ['--import', join(BENCH_DIR, 'probes/memory-probe.mjs')]),
       ...(probeFile ? ['--import', join(BENCH_DIR, 'probes/register-probe.mjs')] : []),
     ];
     const proc = new ManagedProcess({

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopSupervisor } from './loop-supervisor';
@@ -138,6 +138,30 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
     expect(supervisorsOf(child.pid!)).toHaveLength(1);
     clearInterval(beats);
     expect(await exited).toBe('SIGKILL');
+  });
+
+  it('reads no start-up file: neither $BASH_ENV nor ~/.bashrc under SSH', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cryopilot-supervisor-home-'));
+    cleanup.push(() => rmSync(home, { recursive: true, force: true }));
+    const ran = join(home, 'ran');
+    writeFileSync(join(home, '.bashrc'), `echo bashrc >> ${ran}\n`);
+    writeFileSync(join(home, 'env.sh'), `echo env >> ${ran}\n`);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      HOME: home,
+      BASH_ENV: join(home, 'env.sh'),
+      SSH_CLIENT: '192.0.2.1 50000 22',
+      SHLVL: '0',
+    });
+    const { supervisor } = supervise(process.pid, 5000);
+    try {
+      supervisor.start();
+    } finally {
+      process.env = saved;
+    }
+    await sleep(300);
+    expect(supervisorsOf(process.pid)).toHaveLength(1);
+    expect(existsSync(ran)).toBe(false);
   });
 
   it('starts one process however often start() is called, and none after stop()', async () => {

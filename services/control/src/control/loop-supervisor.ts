@@ -63,6 +63,10 @@ export class LoopSupervisor {
     const child = spawn(
       this.options.bash ?? 'bash',
       [
+        // No start-up file: a user's ~/.bashrc (which Debian's bash reads even for `-c` under
+        // SSH) or $BASH_ENV would run inside the safety supervisor.
+        '--norc',
+        '--noprofile',
         '-c',
         LOOP_SUPERVISOR_SCRIPT,
         'cryopilot-loop-supervisor',
@@ -72,7 +76,11 @@ export class LoopSupervisor {
       ],
       // Its own session: a Ctrl-C or a signal to the service's process group does not reach
       // it; it learns of the service's end from its standard input instead.
-      { stdio: ['pipe', 'ignore', 'inherit'], detached: true },
+      {
+        stdio: ['pipe', 'ignore', 'inherit'],
+        detached: true,
+        env: { ...process.env, BASH_ENV: undefined },
+      },
     );
     this.child = child;
     this.startedAt = Date.now();
