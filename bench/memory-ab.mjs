@@ -6,12 +6,12 @@
  * login, like the footprint window of `make bench`. Figures: the process tree's RSS at ready,
  * after login, at the end and its peak (VmHWM; the loop supervisor included), CPU seconds.
  *
- *   node bench/memory-ab.mjs [--runs 2] [--seconds 60] [--clients 20] VARIANT...
+ *   node bench/memory-ab.mjs [--runs 2] [--seconds 60] [--clients 20] -- VARIANT...
  *
  * A VARIANT is a quoted list of tokens on top of what ships (SERVICE_NODE_FLAGS, SERVICE_ENV):
  * `--flag` a Node/V8 flag, `NAME=value` an environment variable, `probe` the register probe
  * (what `make bench` loads for its reaction scenario), `memory-probe` the memory probe, `ships`
- * nothing more. Example: `node bench/memory-ab.mjs ships '--optimize-for-size'`.
+ * nothing more. Example: `node bench/memory-ab.mjs -- ships '--optimize-for-size'`.
  * Results print as a table (MB, s); nothing is written. Not part of `make bench`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

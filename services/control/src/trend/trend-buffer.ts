@@ -48,9 +48,12 @@ export class TrendBuffer {
     }
     this.channelIds = [...channelIds];
     this.capacity = capacity;
-    this.times = new Float64Array(capacity);
-    this.columns = channelIds.map(() => new Float32Array(capacity));
-    this.valveOutputs = new Float32Array(capacity);
+    // Written through once now: a fresh typed array is zero pages the kernel maps only when
+    // first written, so an untouched ring would grow the service's memory over its first
+    // `retainMinutes` (3.5 MB at 100 ms) — the figure a short measurement sees would be low.
+    this.times = new Float64Array(capacity).fill(0);
+    this.columns = channelIds.map(() => new Float32Array(capacity).fill(0));
+    this.valveOutputs = new Float32Array(capacity).fill(0);
   }
 
   /** Samples currently held (≤ capacity). */
