@@ -27,6 +27,8 @@ export const SYSTEMS = ['cryopilot', 'relay', 'node-red'];
  * @property {(periodMs: number) => number} cpuWindowS the untraced CPU window per period
  * @property {number} storagePeriodMs period of the storage window (the default 500 ms)
  * @property {number} straceWindowS the traced part of the storage window (syscall counts)
+ * @property {number} cryopilotStorageWindowS CryoPilot's whole storage window (untraced CPU part
+ *   + traced part): one interval of its longest periodic write with links up
  * @property {number} warmupS time after the clients connect before recording
  * @property {(periodMs: number) => number} reactionTrials
  * @property {number} startupRuns start-ups per system
@@ -53,6 +55,10 @@ export function makeRunPlan({ quick, scenarios, periodsMs = [100, 500] }) {
     cpuWindowS: (periodMs) => (quick ? 5 : periodMs <= 100 ? 20 : 50),
     storagePeriodMs: 500,
     straceWindowS: quick ? 5 : 40,
+    // The trend store writes one batch every 300 s (trend.store.flushSeconds): any window of
+    // exactly that length holds exactly one batch, a 90 s one none or one (0 or 3.3 × the
+    // truth). The peers write nothing periodic: their windows stay short.
+    cryopilotStorageWindowS: quick ? 10 : 300,
     warmupS: quick ? 1 : 2,
     reactionTrials: (periodMs) => (quick ? 4 : periodMs <= 100 ? 20 : 12),
     startupRuns: quick ? 1 : 3,

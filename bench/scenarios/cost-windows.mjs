@@ -27,6 +27,8 @@ import { startTarget } from './fanout-windows.mjs';
  * @property {number} clients
  * @property {number} cpuS untraced part (CPU and bytes)
  * @property {number} straceS traced part (bytes and system calls); 0 for no storage figures
+ * @property {number} cryopilotStraceS CryoPilot's traced part: its whole storage window is
+ *   `cpuS + cryopilotStraceS` = plan.cryopilotStorageWindowS; 0 for no storage figures
  */
 
 /**
@@ -41,10 +43,15 @@ export function costPhasesFor(plan, periodMs) {
   const cpu = plan.scenarios.includes('cpu');
   const storage = plan.scenarios.includes('storage') && periodMs === plan.storagePeriodMs;
   if (!cpu && !storage) return null;
+  const cpuS = plan.cpuWindowS(periodMs);
   return {
     clients: plan.costClients,
-    cpuS: plan.cpuWindowS(periodMs),
+    cpuS,
     straceS: storage ? plan.straceWindowS : 0,
+    // CryoPilot's traced part lasts the rest of its storage window.
+    cryopilotStraceS: storage
+      ? Math.max(plan.straceWindowS, plan.cryopilotStorageWindowS - cpuS)
+      : 0,
   };
 }
 
@@ -75,7 +82,9 @@ export async function runCostWindows({ plan, service, mqttUrl, mqttPort, workDir
       try {
         log(
           `  ${system} @ ${periodMs} ms, ${phases.clients} clients: CPU ${phases.cpuS} s` +
-            (phases.straceS ? `, then storage under strace ${phases.straceS} s` : ''),
+            (phases.straceS
+              ? `, then storage under strace ${system === 'cryopilot' ? phases.cryopilotStraceS : phases.straceS} s`
+              : ''),
         );
         await fanout.open();
         await sleep(plan.warmupS * 1000);
@@ -110,7 +119,7 @@ export async function runCostWindows({ plan, service, mqttUrl, mqttPort, workDir
         const traced = await tracedPart(
           target.pid,
           join(workDir, `strace-${system}-${periodMs}.txt`),
-          phases.straceS,
+          system === 'cryopilot' ? phases.cryopilotStraceS : phases.straceS,
         );
         const io = ioDelta(ioBefore, readProcessIo(target.pid));
         const windowS = (performance.now() - startedAt) / 1000;
