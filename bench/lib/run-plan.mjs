@@ -27,8 +27,8 @@ export const SYSTEMS = ['cryopilot', 'relay', 'node-red'];
  * @property {(periodMs: number) => number} cpuWindowS the untraced CPU window per period
  * @property {number} storagePeriodMs period of the storage window (the default 500 ms)
  * @property {number} straceWindowS the traced part of the storage window (syscall counts)
- * @property {number} cryopilotStorageWindowS CryoPilot's whole storage window (untraced CPU part
- *   + traced part): one interval of its longest periodic write with links up
+ * @property {number} cryopilotStorageWindowS CryoPilot's storage window (traced, after the
+ *   untraced CPU part): one interval of its longest periodic write with links up
  * @property {number} warmupS time after the clients connect before recording
  * @property {(periodMs: number) => number} reactionTrials
  * @property {number} startupRuns start-ups per system

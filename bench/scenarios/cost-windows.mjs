@@ -27,8 +27,8 @@ import { startTarget } from './fanout-windows.mjs';
  * @property {number} clients
  * @property {number} cpuS untraced part (CPU and bytes)
  * @property {number} straceS traced part (bytes and system calls); 0 for no storage figures
- * @property {number} cryopilotStraceS CryoPilot's traced part: its whole storage window is
- *   `cpuS + cryopilotStraceS` = plan.cryopilotStorageWindowS; 0 for no storage figures
+ * @property {number} cryopilotStraceS CryoPilot's traced part, over which its bytes are
+ *   counted too (plan.cryopilotStorageWindowS); 0 for no storage figures
  */
 
 /**
@@ -43,15 +43,12 @@ export function costPhasesFor(plan, periodMs) {
   const cpu = plan.scenarios.includes('cpu');
   const storage = plan.scenarios.includes('storage') && periodMs === plan.storagePeriodMs;
   if (!cpu && !storage) return null;
-  const cpuS = plan.cpuWindowS(periodMs);
   return {
     clients: plan.costClients,
-    cpuS,
+    cpuS: plan.cpuWindowS(periodMs),
     straceS: storage ? plan.straceWindowS : 0,
-    // CryoPilot's traced part lasts the rest of its storage window.
-    cryopilotStraceS: storage
-      ? Math.max(plan.straceWindowS, plan.cryopilotStorageWindowS - cpuS)
-      : 0,
+    // CryoPilot's traced part is its whole storage window: bytes and calls over the same span.
+    cryopilotStraceS: storage ? plan.cryopilotStorageWindowS : 0,
   };
 }
 
@@ -116,13 +113,18 @@ export async function runCostWindows({ plan, service, mqttUrl, mqttPort, workDir
           serviceCpuS: serviceUsage.cpuS,
         });
         if (phases.straceS === 0) continue;
+        // CryoPilot's bytes over its traced part only: exactly one trend-store batch interval,
+        // so bytes and fsyncs both see exactly one batch. The peers' over both parts.
+        const overTracedOnly = system === 'cryopilot';
+        const ioTracedFrom = readProcessIo(target.pid);
+        const tracedFrom = performance.now();
         const traced = await tracedPart(
           target.pid,
           join(workDir, `strace-${system}-${periodMs}.txt`),
           system === 'cryopilot' ? phases.cryopilotStraceS : phases.straceS,
         );
-        const io = ioDelta(ioBefore, readProcessIo(target.pid));
-        const windowS = (performance.now() - startedAt) / 1000;
+        const io = ioDelta(overTracedOnly ? ioTracedFrom : ioBefore, readProcessIo(target.pid));
+        const windowS = (performance.now() - (overTracedOnly ? tracedFrom : startedAt)) / 1000;
         out.storage.push({
           system,
           periodMs,

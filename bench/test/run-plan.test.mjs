@@ -56,12 +56,12 @@ describe('run plan', () => {
       straceS: 0,
       cryopilotStraceS: 0,
     });
-    // CryoPilot's storage window is one trend-store batch interval (300 s) long in all.
+    // CryoPilot's storage window (traced) is one trend-store batch interval: 300 s.
     assert.deepEqual(costPhasesFor(plan, 500), {
       clients: 5,
       cpuS: 50,
       straceS: 40,
-      cryopilotStraceS: 250,
+      cryopilotStraceS: 300,
     });
     const storageOnly = makeRunPlan({ quick: false, scenarios: ['storage'] });
     assert.equal(costPhasesFor(storageOnly, 100), null);
@@ -70,7 +70,7 @@ describe('run plan', () => {
       clients: 5,
       cpuS: 50,
       straceS: 40,
-      cryopilotStraceS: 250,
+      cryopilotStraceS: 300,
     });
     assert.equal(costPhasesFor(makeRunPlan({ quick: false, scenarios: ['latency'] }), 500), null);
   });
