@@ -1,7 +1,7 @@
 # Benchmarks against the bare MQTT→WebSocket relay and Node-RED (bench/, issues 6 and 13).
 # Included by the Makefile. No benchmark runs in `make test` (speed is measured here, never
 # asserted in tests); the harness's own self-tests (`node --test bench/test`) do.
-#   make bench                  every scenario, both sample periods (~17 min on 2 cores):
+#   make bench                  every scenario, both sample periods (~22 min on 2 cores):
 #                               bench/results/<date>.{md,json,svg} + latest.*, README table
 #   make bench-latency          one scenario (also: footprint, cpu, storage, reaction, startup,
 #                               page); results in bench/results/tmp/

@@ -15,10 +15,12 @@
  *
  * `read -t` waits the limit from the last byte, so the trip comes exactly `limit` after the
  * last completed tick. bash 3 (macOS) reads whole seconds only: the limit is rounded up there.
- * Each message goes straight to the service's standard error, as its own logs do.
+ * Each message goes straight to the service's standard error, as its own logs do; a closed
+ * standard error must not end the supervisor (SIGPIPE ignored: the write just fails).
  */
 export const LOOP_SUPERVISOR_SCRIPT = String.raw`
 set -u
+trap '' PIPE
 limit_ms=$1 pid=$2
 shift 2
 if (( BASH_VERSINFO[0] >= 4 )); then

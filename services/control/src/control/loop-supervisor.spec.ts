@@ -222,6 +222,26 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
     ]);
   });
 
+  it('queues no beats behind one a stopped supervisor has not taken', async () => {
+    const { child, exited } = victim();
+    cleanup.push(async () => {
+      child.kill();
+      await exited;
+    });
+    const { supervisor } = supervise(child.pid!, 60_000);
+    supervisor.start();
+    await sleep(200);
+    const [pid] = supervisorsOf(child.pid!);
+    process.kill(pid, 'SIGSTOP');
+    cleanup.push(() => process.kill(pid, 'SIGCONT'));
+    // More beats than the pipe holds (64 KiB on Linux) while it does not read.
+    for (let i = 0; i < 200_000; i++) supervisor.beat();
+    // White box: the pipe's queue in this process.
+    const stdin = (supervisor as unknown as { child: { stdin: { writableLength: number } } }).child
+      .stdin;
+    expect(stdin.writableLength).toBeLessThanOrEqual(1);
+  });
+
   it('an orderly stop waits at most 2 s for a supervisor that does not answer, then kills it', async () => {
     const { child, exited } = victim();
     cleanup.push(async () => {
@@ -285,6 +305,12 @@ describe('the supervisor script, driven directly', () => {
     expect(run.output()).toBe('');
     expect(run.target.child.exitCode).toBeNull();
     run.target.child.kill();
+  });
+
+  it('a closed standard error does not stop it: the kill still follows', async () => {
+    const run = script(200, []);
+    run.bash.stderr.destroy(); // its messages now meet a pipe without a reader (SIGPIPE)
+    expect(await run.target.exited).toBe('SIGKILL');
   });
 
   it('a failing safe-state command is said, and the kill still follows', async () => {

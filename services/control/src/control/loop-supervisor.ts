@@ -97,7 +97,9 @@ export class LoopSupervisor {
   /** A tick completed: called by the loop at the end of every evaluated tick. */
   beat(): void {
     const stdin = this.child?.stdin;
-    if (stdin?.writable) stdin.write(BEAT);
+    // Nothing queued behind a byte the supervisor has not taken yet (stopped, or busy acting):
+    // one more says nothing new, and a queue would grow for as long as it does not read.
+    if (stdin?.writable && stdin.writableLength === 0) stdin.write(BEAT);
   }
 
   /** Orderly shutdown: the loop stops on purpose, nothing to supervise any more. */
