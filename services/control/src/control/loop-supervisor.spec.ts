@@ -52,6 +52,20 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
     return { supervisor, problems };
   }
 
+  /** A started supervisor watching a stand-in (killed after the test), and the bash's pid. */
+  async function watchingStandIn(staleAfterMs: number) {
+    const { child, exited } = victim();
+    cleanup.push(async () => {
+      child.kill();
+      await exited;
+    });
+    const { supervisor, problems } = supervise(child.pid!, staleAfterMs);
+    supervisor.start();
+    await sleep(200);
+    const [bashPid] = supervisorsOf(child.pid!);
+    return { supervisor, problems, bashPid, standIn: child.pid! };
+  }
+
   it('stop() without start() is harmless', async () => {
     await expect(supervise(process.pid, 300).supervisor.stop()).resolves.toBeUndefined();
   });
@@ -193,15 +207,7 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
   });
 
   it('a beat into the pipe of a supervisor that just died throws nothing', async () => {
-    const { child, exited } = victim();
-    cleanup.push(async () => {
-      child.kill();
-      await exited;
-    });
-    const { supervisor, problems } = supervise(child.pid!, 5000);
-    supervisor.start();
-    await sleep(200);
-    const [pid] = supervisorsOf(child.pid!);
+    const { supervisor, problems, bashPid: pid } = await watchingStandIn(5000);
     process.kill(pid, 'SIGKILL');
     // Synchronously until it is a zombie: the service has not seen the exit yet, the pipe's
     // reader is gone, so this write fails with EPIPE.
@@ -223,17 +229,9 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
   });
 
   it('queues no beats behind one a stopped supervisor has not taken', async () => {
-    const { child, exited } = victim();
-    cleanup.push(async () => {
-      child.kill();
-      await exited;
-    });
-    const { supervisor } = supervise(child.pid!, 60_000);
-    supervisor.start();
-    await sleep(200);
-    const [pid] = supervisorsOf(child.pid!);
-    process.kill(pid, 'SIGSTOP');
-    cleanup.push(() => process.kill(pid, 'SIGCONT'));
+    const { supervisor, bashPid } = await watchingStandIn(60_000);
+    process.kill(bashPid, 'SIGSTOP');
+    cleanup.push(() => process.kill(bashPid, 'SIGCONT'));
     // More beats than the pipe holds (64 KiB on Linux) while it does not read.
     for (let i = 0; i < 200_000; i++) supervisor.beat();
     // White box: the pipe's queue in this process.
@@ -243,18 +241,10 @@ describe('LoopSupervisor (a bash process fed one byte per completed tick)', () =
   });
 
   it('an orderly stop waits at most 2 s for a supervisor that does not answer, then kills it', async () => {
-    const { child, exited } = victim();
-    cleanup.push(async () => {
-      child.kill();
-      await exited;
-    });
-    const { supervisor } = supervise(child.pid!, 5000);
-    supervisor.start();
-    await sleep(200);
-    const [pid] = supervisorsOf(child.pid!);
-    process.kill(pid, 'SIGSTOP');
+    const { supervisor, bashPid, standIn } = await watchingStandIn(5000);
+    process.kill(bashPid, 'SIGSTOP');
     await supervisor.stop();
-    await eventuallyTrue(() => supervisorsOf(child.pid!).length === 0);
+    await eventuallyTrue(() => supervisorsOf(standIn).length === 0);
   });
 });
 
