@@ -257,6 +257,8 @@ describe('ntfy and webhook over HTTP (node:http receiver)', () => {
       'alarm_2',
       'alarm_3',
     ]);
+    // The receiver has the last request before the sender has its answer and reports it.
+    await until(() => second.reports.sent.length === 3);
     expect(second.reports.sent).toHaveLength(3);
   });
 
