@@ -232,7 +232,7 @@ export function cpuSection(cpu) {
   return [
     `## CPU per hour and per sample (${cpu[0].clients} WebSocket clients, untraced window)`,
     '',
-    'utime + stime of each system’s own process; "samples" = telemetry messages the service',
+    'utime + stime of each system’s processes (its own and those it started); "samples" = telemetry messages the service',
     'published in the window (seen by an MQTT subscriber). For the peers, the service (their',
     'source) ran too: its CPU in the same window is alongside.',
     '',

@@ -54,9 +54,10 @@ export function footprintSummary(r) {
     '',
     'Storage: `/proc/<pid>/io` write_bytes with MQTT and telemetry up, scaled to a day;',
     'fsync + fdatasync, renames and file opens from `strace -c -f` attached for part of that',
-    'window. CPU: utime + stime of the system’s own process over an untraced window. For the',
-    'peers that is the relay alone (the CryoPilot service still runs as their source);',
-    'CryoPilot’s includes acquisition, control, MQTT publish, telemetry and its own WebSocket.',
+    'window. CPU: utime + stime of the system’s processes (CryoPilot’s loop supervisor',
+    'included) over an untraced window. For the peers that is the relay alone (the CryoPilot',
+    'service still runs as their source); CryoPilot’s includes acquisition, control, MQTT',
+    'publish, telemetry and its own WebSocket.',
     '',
     markdownTable(header, rows, [
       'left',
