@@ -255,6 +255,8 @@ describe('the supervisor script, driven directly', () => {
     const bash = spawn(
       'bash',
       [
+        '--norc',
+        '--noprofile',
         '-c',
         LOOP_SUPERVISOR_SCRIPT,
         'cryopilot-loop-supervisor',
@@ -262,7 +264,7 @@ describe('the supervisor script, driven directly', () => {
         String(target.child.pid),
         ...command,
       ],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
+      { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, BASH_ENV: undefined } },
     );
     let output = '';
     bash.stderr.on('data', (d: Buffer) => (output += d.toString()));
