@@ -11,6 +11,10 @@
  */
 
 const CALIBRATION_SPAN_MS = 3;
+/** Two reads this close around a millisecond edge pin the offset to within that much. */
+const TIGHT_EDGE_MS = 0.02;
+/** On a loaded machine the reads get preempted: sample on, up to this long, for tight edges. */
+const CALIBRATION_MAX_MS = 100;
 
 let offsetMs = 0;
 let calibratedAt = -Infinity;
@@ -18,15 +22,31 @@ let calibratedAt = -Infinity;
 let largestCorrectionMs = 0;
 
 /**
- * Re-anchors the fine clock to Date.now(); busy-waits CALIBRATION_SPAN_MS once.
+ * Re-anchors the fine clock to Date.now(); busy-waits CALIBRATION_SPAN_MS, longer (up to
+ * CALIBRATION_MAX_MS) until it has seen two millisecond edges between reads less than
+ * TIGHT_EDGE_MS apart: the largest `Date.now() − fine` comes right after an edge, and a read
+ * delayed there (the process preempted) would leave the estimate short.
  * @returns {number} how far the anchor moved since the previous one (ms; 0 the first time)
  */
 export function calibrateWallClock() {
   const start = performance.now();
   let best = -Infinity;
-  while (performance.now() - start < CALIBRATION_SPAN_MS) {
-    const fine = performance.timeOrigin + performance.now();
-    best = Math.max(best, Date.now() - fine);
+  let tightEdges = 0;
+  let previousMs = Date.now();
+  let previousAt = start;
+  for (;;) {
+    // Date.now() read between two fine reads: against the later one the difference never
+    // exceeds the true offset, however long the process was preempted in between.
+    const nowMs = Date.now();
+    const at = performance.now();
+    best = Math.max(best, nowMs - (performance.timeOrigin + at));
+    if (nowMs !== previousMs && at - previousAt < TIGHT_EDGE_MS) tightEdges += 1;
+    previousMs = nowMs;
+    previousAt = at;
+    const elapsed = at - start;
+    if ((elapsed >= CALIBRATION_SPAN_MS && tightEdges >= 2) || elapsed >= CALIBRATION_MAX_MS) {
+      break;
+    }
   }
   const step = calibratedAt === -Infinity ? 0 : Math.abs(best - offsetMs);
   largestCorrectionMs = Math.max(largestCorrectionMs, step);
