@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoopSupervisor } from './loop-supervisor';
+import { LoopSupervisor, supervisorArgs, supervisorEnv } from './loop-supervisor';
 import { supervisorsOf } from '../../test/support/supervisor-processes';
-import { LOOP_SUPERVISOR_SCRIPT } from './loop-supervisor-script';
 
 jest.setTimeout(15_000);
 
@@ -252,20 +251,10 @@ describe('the supervisor script, driven directly', () => {
   /** Runs the script with a pipe as its input; `kill` target: a stand-in process. */
   function script(limitMs: number, command: string[]) {
     const target = victim();
-    const bash = spawn(
-      'bash',
-      [
-        '--norc',
-        '--noprofile',
-        '-c',
-        LOOP_SUPERVISOR_SCRIPT,
-        'cryopilot-loop-supervisor',
-        String(limitMs),
-        String(target.child.pid),
-        ...command,
-      ],
-      { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, BASH_ENV: undefined } },
-    );
+    const bash = spawn('bash', supervisorArgs(limitMs, target.child.pid!, command), {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: supervisorEnv(),
+    });
     let output = '';
     bash.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const ended = new Promise<number | null>((r) => bash.on('close', (code) => r(code)));

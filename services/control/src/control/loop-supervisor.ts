@@ -31,6 +31,31 @@ const STOP_WAIT_MS = 2000;
 const BEAT = Buffer.from('b');
 const DISARM = Buffer.from('d');
 
+/** bash's arguments for the supervisor script watching `pid` (see loop-supervisor-script.ts). */
+export function supervisorArgs(
+  staleAfterMs: number,
+  pid: number,
+  safeStateCommand: readonly string[] | null,
+): string[] {
+  return [
+    // No start-up file: a user's ~/.bashrc (which Debian's bash reads even for `-c` under
+    // SSH) or $BASH_ENV would run inside the safety supervisor.
+    '--norc',
+    '--noprofile',
+    '-c',
+    LOOP_SUPERVISOR_SCRIPT,
+    'cryopilot-loop-supervisor',
+    String(Math.round(staleAfterMs)),
+    String(pid),
+    ...(safeStateCommand ?? []),
+  ];
+}
+
+/** The service's environment without $BASH_ENV (read by a non-interactive bash at start). */
+export function supervisorEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, BASH_ENV: undefined };
+}
+
 /**
  * Watches the control loop from outside the service's event loop: when no tick has completed
  * its control evaluation for `staleAfterMs` — the event loop is blocked, a bus call never
@@ -62,24 +87,13 @@ export class LoopSupervisor {
     const { staleAfterMs, pid, safeStateCommand } = this.options;
     const child = spawn(
       this.options.bash ?? 'bash',
-      [
-        // No start-up file: a user's ~/.bashrc (which Debian's bash reads even for `-c` under
-        // SSH) or $BASH_ENV would run inside the safety supervisor.
-        '--norc',
-        '--noprofile',
-        '-c',
-        LOOP_SUPERVISOR_SCRIPT,
-        'cryopilot-loop-supervisor',
-        String(Math.round(staleAfterMs)),
-        String(pid),
-        ...(safeStateCommand ?? []),
-      ],
-      // Its own session: a Ctrl-C or a signal to the service's process group does not reach
-      // it; it learns of the service's end from its standard input instead.
+      supervisorArgs(staleAfterMs, pid, safeStateCommand),
       {
+        // Its own session: a Ctrl-C or a signal to the service's process group does not reach
+        // it; it learns of the service's end from its standard input instead.
         stdio: ['pipe', 'ignore', 'inherit'],
         detached: true,
-        env: { ...process.env, BASH_ENV: undefined },
+        env: supervisorEnv(),
       },
     );
     this.child = child;
