@@ -1,10 +1,12 @@
 // @ts-check
 /**
- * Memory and CPU of the CryoPilot service under different Node flags or environment, A/B:
+ * Memory, CPU and latency of the CryoPilot service under different Node flags or environment, A/B:
  * the variants run one after the other, alternated, each on a fresh service (simulated HAT,
  * real Mosquitto and VictoriaMetrics) at 100 ms with 20 WebSocket clients for 60 s after one
  * login, like the footprint window of `make bench`. Figures: the process tree's RSS at ready,
- * after login, at the end and its peak (VmHWM; the loop supervisor included), CPU seconds.
+ * after login, at the end and its peak (VmHWM; the loop supervisor included), the service's
+ * file-backed and anonymous RSS at the end, CPU seconds over the window and sample → client
+ * latency (p50, p99) in it. `--clients 200 --seconds 20` gives the fan-out's cost.
  *
  *   node bench/memory-ab.mjs [--runs 2] [--seconds 60] [--clients 20] -- VARIANT...
  *
@@ -14,7 +16,7 @@
  * nothing more. Example: `node bench/memory-ab.mjs -- ships '--optimize-for-size'`.
  * Results print as a table (MB, s); nothing is written. Not part of `make bench`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +24,9 @@ import { parseArgs } from 'node:util';
 import { WsFanout } from './clients/ws-fanout.mjs';
 import { startMosquitto } from './infra/mosquitto.mjs';
 import { startVictoriaMetrics } from './infra/victoria-metrics.mjs';
-import { clockTicksPerSecond, readProcessTreeUsage } from './lib/proc-stats.mjs';
+import { summarize } from './lib/percentiles.mjs';
+import { clockTicksPerSecond, parseStatusKb, readProcessTreeUsage } from './lib/proc-stats.mjs';
+import { calibrateWallClock } from './lib/wall-clock.mjs';
 import { CryoPilotService, SERVICE_ENV, SERVICE_NODE_FLAGS } from './systems/cryopilot.mjs';
 
 const { values, positionals } = parseArgs({
@@ -91,9 +95,14 @@ try {
         const afterLogin = readProcessTreeUsage(service.process.pid);
         const fanout = new WsFanout(service.wsUrl, clients, { cookie: service.cookie ?? '' });
         await fanout.open();
+        await sleep(2000);
+        calibrateWallClock();
         const before = readProcessTreeUsage(service.process.pid);
+        fanout.startRecording();
         await sleep(seconds * 1000);
         const end = readProcessTreeUsage(service.process.pid);
+        const latency = summarize(fanout.stopRecording().latenciesMs);
+        const status = readFileSync(`/proc/${service.process.pid}/status`, 'utf8');
         await fanout.close();
         const row = {
           variant: variant.name,
@@ -103,7 +112,13 @@ try {
           'RSS after login': mb(afterLogin.rssKb),
           'RSS end': mb(end.rssKb),
           peak: mb(end.peakRssKb),
+          // The service alone at the end: file-backed pages (the node binary, libraries) and
+          // anonymous ones (V8 heap, malloc, stacks).
+          'file end': mb(parseStatusKb(status, 'RssFile')),
+          'anon end': mb(parseStatusKb(status, 'RssAnon')),
           'CPU s': Number(((end.cpuTicks - before.cpuTicks) / clockTicksPerSecond()).toFixed(2)),
+          'latency p50 ms': Number((latency.p50 ?? NaN).toFixed(2)),
+          'p99 ms': Number((latency.p99 ?? NaN).toFixed(2)),
         };
         rows.push(row);
         console.log(JSON.stringify(row));

@@ -1,7 +1,8 @@
 /**
- * What the built service (`dist/main.js`, built by `make test`) loads and keeps for MQTT
- * (issue 13, bench/README.md "Where the service's memory goes"): aedes only with the embedded
- * broker, and never mqtt-packet's number cache (65 536 Buffers, ~6 MB). Read from inside the
+ * What the built service (`dist/main.js`, built by `make test`) loads and keeps (issue 13,
+ * bench/README.md "Where the service's memory goes"): aedes only with the embedded broker,
+ * nodemailer only with an email channel, and never mqtt-packet's number cache (65 536 Buffers,
+ * ~6 MB). Read from inside the
  * process by a preloaded probe (`--require`) that reports `require.cache` on SIGWINCH, after
  * the service has written MQTT packets both ways.
  */
@@ -17,6 +18,8 @@ jest.setTimeout(60_000);
 interface ProbeReport {
   /** Files of the aedes package in require.cache. */
   readonly aedesFiles: number;
+  /** Files of the nodemailer package in require.cache. */
+  readonly nodemailerFiles: number;
   /** Copies of mqtt-packet loaded (their entry files). */
   readonly mqttPacketCopies: number;
   /** Entries in each loaded copy's number cache. */
@@ -33,6 +36,7 @@ if (isMainThread) {
     const numbers = files.filter((f) => /[\\\\/]node_modules[\\\\/]mqtt-packet[\\\\/]numbers\\.js$/.test(f));
     require('node:fs').writeFileSync(process.env.FOOTPRINT_PROBE_FILE, JSON.stringify({
       aedesFiles: files.filter((f) => /[\\\\/]node_modules[\\\\/]aedes[\\\\/]/.test(f)).length,
+      nodemailerFiles: files.filter((f) => /[\\\\/]node_modules[\\\\/]nodemailer[\\\\/]/.test(f)).length,
       mqttPacketCopies: files.filter((f) => /[\\\\/]node_modules[\\\\/]mqtt-packet[\\\\/]mqtt\\.js$/.test(f)).length,
       cachedNumbers: numbers.map((f) => Object.keys(require.cache[f].exports.cache).length),
     }));
@@ -83,10 +87,15 @@ async function reportOf(name: string, env: Record<string, string>): Promise<Prob
   }
 }
 
-describe('MQTT footprint of the built service', () => {
-  it('with a broker URL: aedes never loaded, no number cache', async () => {
+describe('Modules the built service loads', () => {
+  it('with a broker URL and no email channel: neither aedes nor nodemailer, no number cache', async () => {
     const report = await reportOf('external', { MQTT_URL: broker.url });
-    expect(report).toEqual({ aedesFiles: 0, mqttPacketCopies: 1, cachedNumbers: [0] });
+    expect(report).toEqual({
+      aedesFiles: 0,
+      nodemailerFiles: 0,
+      mqttPacketCopies: 1,
+      cachedNumbers: [0],
+    });
   });
 
   it('with the embedded broker: aedes loaded, and it builds no number cache either', async () => {
