@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_DIR } from '../lib/paths.mjs';
-import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../systems/cryopilot.mjs';
+import { IMAGE_ENV, SERVICE_ENV, SERVICE_NODE_FLAGS } from '../systems/cryopilot.mjs';
 
 /**
  * The bench must measure the service as it ships: the Node flags and environment of
@@ -37,6 +37,12 @@ describe('the bench starts the service as the image and `make run` do', () => {
     const flags = /^SERVICE_NODE_FLAGS := (.*)$/m.exec(makefile)?.[1];
     assert.equal(flags, SERVICE_NODE_FLAGS.join(' '));
     assert.match(makefile, /node \$\(SERVICE_NODE_FLAGS\) dist\/main\.js/);
+  });
+
+  it('the image ENV that the bench sets too (JSON logs, production)', () => {
+    for (const [name, value] of Object.entries(IMAGE_ENV)) {
+      assert.equal(dockerEnv(name), value, `${name} in the Dockerfile`);
+    }
   });
 
   it('environment: the image ENV and the Makefile', () => {

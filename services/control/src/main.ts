@@ -1,3 +1,5 @@
+// First: loads Nest's logger without making it initialise ICU (app/load-nest-logger.ts).
+import './app/load-nest-logger';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app';
 import { ConfigError, loadStartup, type Startup } from './config/config.loader';

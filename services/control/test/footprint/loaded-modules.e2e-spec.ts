@@ -1,10 +1,11 @@
 /**
  * What the built service (`dist/main.js`, built by `make test`) loads and keeps (issue 13,
  * bench/README.md "Where the service's memory goes"): aedes only with the embedded broker,
- * nodemailer only with an email channel, and never mqtt-packet's number cache (65 536 Buffers,
- * ~6 MB). Read from inside the
- * process by a preloaded probe (`--require`) that reports `require.cache` on SIGWINCH, after
- * the service has written MQTT packets both ways.
+ * nodemailer only with an email channel, never mqtt-packet's number cache (65 536 Buffers,
+ * ~6 MB), and no ICU with JSON logs (the first Intl object or locale-aware call makes V8 load
+ * ~6.5 MB of ICU; src/app/load-nest-logger.ts). Read from inside the process by a preloaded
+ * probe (`--require`) that counts ICU uses from the start and reports them with `require.cache`
+ * on SIGWINCH, after the service has written MQTT packets both ways.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,11 +25,26 @@ interface ProbeReport {
   readonly mqttPacketCopies: number;
   /** Entries in each loaded copy's number cache. */
   readonly cachedNumbers: number[];
+  /** Intl objects made and locale-aware calls (each would initialise ICU if it was not yet). */
+  readonly icuUses: number;
 }
 
 // Plain CommonJS: it runs in the service process before dist/main.js. Only the main thread
 // listens (a preload also runs in worker threads, which get no signals).
 const PROBE = `
+let icuUses = 0;
+const count = { construct(t, a, n) { icuUses++; return Reflect.construct(t, a, n); },
+  apply(t, self, a) { icuUses++; return Reflect.apply(t, self, a); } };
+for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules',
+  'RelativeTimeFormat', 'ListFormat', 'Segmenter', 'DisplayNames', 'Locale']) {
+  if (typeof Intl[name] === 'function') Intl[name] = new Proxy(Intl[name], count);
+}
+for (const [proto, names] of [[String.prototype, ['localeCompare', 'toLocaleLowerCase', 'toLocaleUpperCase']],
+  [Number.prototype, ['toLocaleString']], [BigInt.prototype, ['toLocaleString']],
+  [Array.prototype, ['toLocaleString']],
+  [Date.prototype, ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']]]) {
+  for (const name of names) proto[name] = new Proxy(proto[name], count);
+}
 const { isMainThread } = require('node:worker_threads');
 if (isMainThread) {
   process.on('SIGWINCH', () => {
@@ -39,6 +55,7 @@ if (isMainThread) {
       nodemailerFiles: files.filter((f) => /[\\\\/]node_modules[\\\\/]nodemailer[\\\\/]/.test(f)).length,
       mqttPacketCopies: files.filter((f) => /[\\\\/]node_modules[\\\\/]mqtt-packet[\\\\/]mqtt\\.js$/.test(f)).length,
       cachedNumbers: numbers.map((f) => Object.keys(require.cache[f].exports.cache).length),
+      icuUses,
     }));
   });
 }
@@ -88,19 +105,22 @@ async function reportOf(name: string, env: Record<string, string>): Promise<Prob
 }
 
 describe('Modules the built service loads', () => {
-  it('with a broker URL and no email channel: neither aedes nor nodemailer, no number cache', async () => {
-    const report = await reportOf('external', { MQTT_URL: broker.url });
+  it('as in the image (broker URL, JSON logs, no email channel): no aedes, no nodemailer, no number cache, no ICU', async () => {
+    const report = await reportOf('external', { MQTT_URL: broker.url, LOG_FORMAT: 'json' });
     expect(report).toEqual({
       aedesFiles: 0,
       nodemailerFiles: 0,
       mqttPacketCopies: 1,
       cachedNumbers: [0],
+      icuUses: 0,
     });
   });
 
-  it('with the embedded broker: aedes loaded, and it builds no number cache either', async () => {
-    const report = await reportOf('embedded', {});
+  it('embedded default (text logs): aedes loaded, no number cache; the text format uses ICU for its timestamps', async () => {
+    const report = await reportOf('embedded', { LOG_FORMAT: 'text' });
     expect(report.aedesFiles).toBeGreaterThan(0);
     expect(report).toMatchObject({ mqttPacketCopies: 1, cachedNumbers: [0] });
+    // The probe sees ICU uses: the 0 above is not for want of looking.
+    expect(report.icuUses).toBeGreaterThan(0);
   });
 });
