@@ -25,14 +25,16 @@ channels:
 `;
 
 /**
- * How the service is started in the image (services/control/Dockerfile) and by `make run`; keep
- * the three in step, so that the bench measures what ships. A young generation of 2 × 2 MB
- * instead of V8's default 2 × 16 MB (the heap's largest reserve, left mostly empty by the
- * service's small, short-lived allocations), and a fixed malloc mmap threshold: glibc otherwise
- * raises its threshold after the first argon2 hash (7 MiB; 19 MiB before) is freed, and the
- * next hashes, served from the pool threads' arenas, then stay resident after every login.
+ * How the service is started in the image (services/control/Dockerfile) and by `make run`; the
+ * three are kept in step (test/service-start.test.mjs), so that the bench measures what ships.
+ * A young generation of 2 × 2 MB instead of V8's default 2 × 16 MB (the heap's largest reserve,
+ * left mostly empty by the service's small, short-lived allocations); V8 without its optimizing
+ * compiler and in its smaller-memory mode (bench/README.md, "V8's tiers"); and a fixed malloc
+ * mmap threshold: glibc otherwise raises its threshold after the first argon2 hash (7 MiB;
+ * 19 MiB before) is freed, and the next hashes, served from the pool threads' arenas, then stay
+ * resident after every login.
  */
-export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
+export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-opt=1', '--optimize-for-size'];
 /** Environment of the same start (see SERVICE_NODE_FLAGS). */
 export const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 /**
