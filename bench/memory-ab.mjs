@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Memory, CPU and latency of the CryoPilot service under different Node flags or environment, A/B:
- * the variants run one after the other, alternated, each on a fresh service (simulated HAT,
+ * Memory, CPU and latency of the CryoPilot service under different Node flags or environment,
+ * A/B: the variants run one after the other, alternated, each on a fresh service (simulated HAT,
  * real Mosquitto and VictoriaMetrics) at 100 ms with 20 WebSocket clients for 60 s after one
  * login, like the footprint window of `make bench`. Figures: the process tree's RSS at ready,
  * after login, at the end and its peak (VmHWM; the loop supervisor included), the service's

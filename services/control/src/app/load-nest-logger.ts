@@ -5,7 +5,7 @@ import { deferredDateTimeFormat } from './deferred-date-time-format';
  * use. Imported first by main.ts, before anything else loads @nestjs/common.
  *
  * Why: the logger's module makes an Intl.DateTimeFormat as it loads, for the timestamps of the
- * text log format. The first Intl object makes V8 initialise ICU: ~5 MB of the node binary's
+ * text log format. The first Intl object makes V8 initialise ICU: ~6 MB of the node binary's
  * ICU data and code become resident, and ~1.7 MB of malloc (issue 13, bench/README.md) — for a
  * formatter the JSON log format (LOG_FORMAT=json, the image's) never calls; nothing else in the
  * service uses ICU (test/footprint/loaded-modules.e2e-spec.ts). With the text format the real
