@@ -16,7 +16,7 @@
  * nothing more. Example: `node bench/memory-ab.mjs -- ships '--optimize-for-size'`.
  * Results print as a table (MB, s); nothing is written. Not part of `make bench`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,9 +25,10 @@ import { WsFanout } from './clients/ws-fanout.mjs';
 import { startMosquitto } from './infra/mosquitto.mjs';
 import { startVictoriaMetrics } from './infra/victoria-metrics.mjs';
 import { summarize } from './lib/percentiles.mjs';
-import { clockTicksPerSecond, parseStatusKb, readProcessTreeUsage } from './lib/proc-stats.mjs';
+import { clockTicksPerSecond, readProcessTreeUsage } from './lib/proc-stats.mjs';
 import { calibrateWallClock } from './lib/wall-clock.mjs';
 import { CryoPilotService, SERVICE_ENV, SERVICE_NODE_FLAGS } from './systems/cryopilot.mjs';
+import { readMemoryDetail } from './systems/memory-detail.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -102,7 +103,7 @@ try {
         await sleep(seconds * 1000);
         const end = readProcessTreeUsage(service.process.pid);
         const latency = summarize(fanout.stopRecording().latenciesMs);
-        const status = readFileSync(`/proc/${service.process.pid}/status`, 'utf8');
+        const detail = await readMemoryDetail(service.process.pid, null);
         await fanout.close();
         const row = {
           variant: variant.name,
@@ -114,8 +115,8 @@ try {
           peak: mb(end.peakRssKb),
           // The service alone at the end: file-backed pages (the node binary, libraries) and
           // anonymous ones (V8 heap, malloc, stacks).
-          'file end': mb(parseStatusKb(status, 'RssFile')),
-          'anon end': mb(parseStatusKb(status, 'RssAnon')),
+          'file end': detail.rssFileMb,
+          'anon end': detail.rssAnonMb,
           'CPU s': Number(((end.cpuTicks - before.cpuTicks) / clockTicksPerSecond()).toFixed(2)),
           'latency p50 ms': Number((latency.p50 ?? NaN).toFixed(2)),
           'p99 ms': Number((latency.p99 ?? NaN).toFixed(2)),
