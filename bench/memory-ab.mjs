@@ -14,6 +14,7 @@
  * `--flag` a Node/V8 flag, `NAME=value` an environment variable, `probe` the register probe
  * (what `make bench` loads for its reaction scenario), `memory-probe` the memory probe, `ships`
  * nothing more. Example: `node bench/memory-ab.mjs -- ships '--optimize-for-size'`.
+ * The service runs on the image's Node, as in `make bench` (BENCH_NODE=/path/to/node for another).
  * Results print as a table (MB, s); nothing is written. Not part of `make bench`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { WsFanout } from './clients/ws-fanout.mjs';
 import { startMosquitto } from './infra/mosquitto.mjs';
 import { startVictoriaMetrics } from './infra/victoria-metrics.mjs';
+import { resolveBenchNode } from './lib/image-node.mjs';
 import { summarize } from './lib/percentiles.mjs';
 import { clockTicksPerSecond, readProcessTreeUsage } from './lib/proc-stats.mjs';
 import { calibrateWallClock } from './lib/wall-clock.mjs';
@@ -68,6 +70,9 @@ function parseVariant(text) {
 }
 
 const variants = positionals.map(parseVariant);
+// As in `make bench`: the image's Node (or BENCH_NODE).
+const systemsNode = resolveBenchNode({ log: console.log });
+console.log(`service on Node ${systemsNode.version} (${systemsNode.source}: ${systemsNode.path})`);
 const mb = (/** @type {number} */ kb) => Number((kb / 1024).toFixed(1));
 const workDir = mkdtempSync(join(tmpdir(), 'cryopilot-memory-ab-'));
 const mosquitto = await startMosquitto(workDir);
@@ -87,6 +92,7 @@ try {
         memoryProbe: variant.memoryProbe,
         nodeFlags: variant.nodeFlags,
         env: variant.env,
+        node: systemsNode.path,
       });
       try {
         await service.waitHttp();

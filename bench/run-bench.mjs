@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMosquitto } from './infra/mosquitto.mjs';
 import { countChannelPoints, startVictoriaMetrics } from './infra/victoria-metrics.mjs';
+import { resolveBenchNode } from './lib/image-node.mjs';
 import { RESULTS_DIR, SERVICE_DIR } from './lib/paths.mjs';
 import { readProcessTreeUsage } from './lib/proc-stats.mjs';
 import { makeRunPlan, parsePeriods, parseScenarios, SCENARIOS } from './lib/run-plan.mjs';
@@ -43,6 +44,9 @@ if (!existsSync(join(SERVICE_DIR, 'dist/main.js'))) {
     'services/control/dist/main.js is missing: run `npm run build` (make build) first',
   );
 }
+// The service and the peers run on the image's Node, not necessarily the harness's.
+const systemsNode = resolveBenchNode({ log });
+log(`systems run on Node ${systemsNode.version} (${systemsNode.source}: ${systemsNode.path})`);
 const workDir = mkdtempSync(join(tmpdir(), 'cryopilot-bench-'));
 log(`plan: ${plan.scenarios.join(', ')}${plan.quick ? ' (quick)' : ''}; work dir ${workDir}`);
 
@@ -53,7 +57,7 @@ const results = {
   scenarios: plan.scenarios,
   periodsMs: plan.periodsMs,
   durationS: 0,
-  machine: describeMachine(),
+  machine: describeMachine(systemsNode),
   versions: describeVersions(),
   windows: [],
   serviceMemory: [],
@@ -125,6 +129,7 @@ async function runPeriod(periodMs) {
     workDir,
     deviceId: 'bench',
     withProbe: true,
+    node: systemsNode.path,
   });
   try {
     await service.waitHttp();

@@ -5,8 +5,11 @@ import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, REPO_DIR } from '../lib/paths.mjs';
 
-/** The machine and the versions of everything measured, for the results header. */
-export function describeMachine() {
+/**
+ * The machine and the versions of everything measured, for the results header.
+ * @param {import('../lib/image-node.mjs').BenchNode} [systemsNode] the Node the systems ran on
+ */
+export function describeMachine(systemsNode) {
   const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
@@ -15,7 +18,16 @@ export function describeMachine() {
     os: /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(osRelease)?.[1] ?? process.platform,
     kernel: release(),
     node: process.version,
+    systemsNode: systemsNode ? describeSystemsNode(systemsNode) : process.version,
   };
+}
+
+/** @param {import('../lib/image-node.mjs').BenchNode} node */
+function describeSystemsNode(node) {
+  if (node.source === 'BENCH_NODE') {
+    return `${node.version} (BENCH_NODE; the image's is v${node.imageVersion})`;
+  }
+  return `${node.version} (the image's)`;
 }
 
 /** Versions of the systems, servers and libraries in the run. */

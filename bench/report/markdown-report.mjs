@@ -38,7 +38,8 @@ export function renderMarkdown(r, chartFile) {
   const out = [
     `# CryoPilot benchmark — ${r.date}${r.quick ? ' (BENCH_QUICK smoke run: not comparable)' : ''}`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os} (Linux ${m.kernel}), Node ${m.node}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.os} (Linux ${m.kernel}), Node ${m.node}; ` +
+      `the service and the peers ran on Node ${m.systemsNode ?? m.node}.`,
     `Versions: CryoPilot ${v.cryopilot}, Node-RED ${v.nodeRed}, MQTT.js ${v.mqttJs}, ws ${v.ws}, ` +
       `Mosquitto ${v.mosquitto}, VictoriaMetrics ${v.victoriaMetrics}, Chromium ${v.chromium}.`,
     `Scenarios: ${r.scenarios.join(', ')}; run time ${Math.round(r.durationS)} s.`,

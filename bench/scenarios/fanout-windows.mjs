@@ -112,7 +112,9 @@ export async function startTarget(system, service, peerOptions) {
       stop: async () => undefined,
     };
   }
-  const peer = system === 'relay' ? await spawnRelay(peerOptions) : await spawnNodeRed(peerOptions);
+  // The peers run on the service's Node: the comparison is between programs, not runtimes.
+  const options = { ...peerOptions, node: service.options.node };
+  const peer = system === 'relay' ? await spawnRelay(options) : await spawnNodeRed(options);
   await waitPeerForwarding(peer);
   return { wsUrl: peer.wsUrl, headers: {}, pid: peer.process.pid, stop: () => peer.process.stop() };
 }

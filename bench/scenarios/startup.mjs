@@ -39,9 +39,9 @@ export async function runStartup(context) {
 
 /**
  * @param {number} run
- * @param {{ periodMs: number, mqttUrl: string, influxUrl: string, workDir: string }} context
+ * @param {{ periodMs: number, mqttUrl: string, influxUrl: string, workDir: string, source: CryoPilotService }} context
  */
-async function serviceStartup(run, { periodMs, mqttUrl, influxUrl, workDir }) {
+async function serviceStartup(run, { periodMs, mqttUrl, influxUrl, workDir, source }) {
   const deviceId = `bench-startup-${run}`;
   const recorder = new MqttRecorder(mqttUrl, `cryopilot/${deviceId}/telemetry`);
   /** @type {(recvMs: number) => void} */
@@ -56,6 +56,7 @@ async function serviceStartup(run, { periodMs, mqttUrl, influxUrl, workDir }) {
     workDir,
     deviceId,
     withProbe: false,
+    node: source.options.node,
   });
   try {
     await service.waitHttp();
@@ -83,7 +84,7 @@ async function serviceStartup(run, { periodMs, mqttUrl, influxUrl, workDir }) {
  * @param {{ mqttPort: number, workDir: string, source: CryoPilotService }} context
  */
 async function peerStartup(system, { mqttPort, workDir, source }) {
-  const options = { mqttPort, topic: source.telemetryTopic, workDir };
+  const options = { mqttPort, topic: source.telemetryTopic, workDir, node: source.options.node };
   const peer = system === 'relay' ? await spawnRelay(options) : await spawnNodeRed(options);
   try {
     const deadline = Date.now() + 60_000;

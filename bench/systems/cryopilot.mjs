@@ -55,6 +55,8 @@ export const IMAGE_ENV = { NODE_ENV: 'production', LOG_FORMAT: 'json' };
  * @property {string[]} [nodeFlags] Node/V8 flags instead of SERVICE_NODE_FLAGS
  * @property {Record<string, string>} [env] environment instead of SERVICE_ENV
  * @property {boolean} [memoryProbe] preload the memory probe (default true; `memory()` needs it)
+ * @property {string} [node] the Node binary (default: the harness's; `make bench` runs the
+ *   image's, lib/image-node.mjs)
  */
 
 /** The CryoPilot service (`services/control/dist/main.js`), started like on the Pi. */
@@ -104,7 +106,7 @@ export class CryoPilotService {
     ];
     const proc = new ManagedProcess({
       name: `cryopilot(${options.periodMs} ms)`,
-      command: process.execPath,
+      command: options.node ?? process.execPath,
       args: [...nodeArgs, join(SERVICE_DIR, 'dist/main.js')],
       cwd: SERVICE_DIR,
       env: {

@@ -17,6 +17,8 @@ import { MQTT_PASSWORD, MQTT_USER } from '../infra/mosquitto.mjs';
  * @property {number} mqttPort loopback broker port
  * @property {string} topic telemetry topic to relay
  * @property {string} workDir temp folder
+ * @property {string} [node] the Node binary (default: the harness's; the bench gives the one the
+ *   service runs on, so that the comparison is between the programs, not between two runtimes)
  */
 
 /**
@@ -36,7 +38,7 @@ export async function spawnRelay(options) {
   const port = await freePort();
   const proc = new ManagedProcess({
     name: 'bare relay',
-    command: process.execPath,
+    command: options.node ?? process.execPath,
     args: [join(BENCH_DIR, 'peers/bare-relay.mjs')],
     env: {
       PATH: process.env.PATH,
@@ -71,7 +73,7 @@ export async function spawnNodeRed(options) {
   );
   const proc = new ManagedProcess({
     name: 'Node-RED',
-    command: process.execPath,
+    command: options.node ?? process.execPath,
     args: [
       join(BENCH_DIR, 'node_modules/node-red/red.js'),
       '--settings',

@@ -279,7 +279,15 @@ describe('footprint goals (issue 13)', () => {
         scenarios: ['storage'],
         periodsMs: [500],
         durationS: 1,
-        machine: { cpu: 'x', cores: 2, ramGb: 1, os: 'Debian', kernel: '6', node: 'v20' },
+        machine: {
+          cpu: 'x',
+          cores: 2,
+          ramGb: 1,
+          os: 'Debian',
+          kernel: '6',
+          node: 'v20',
+          systemsNode: "v24.19.0 (the image's)",
+        },
         versions: {
           cryopilot: 'x',
           nodeRed: 'x',
@@ -308,6 +316,10 @@ describe('footprint goals (issue 13)', () => {
     );
     assert.match(md, /## Storage writes \(500 ms period, 5 clients, MQTT and telemetry up\)/);
     assert.match(md, /No system call counts for Node-RED: ptrace\./);
+    assert.match(
+      md,
+      /Node v20; the service and the peers ran on Node v24\.19\.0 \(the image's\)\./,
+    );
     assert.equal((await formatted(md, 'markdown')).trimEnd(), md.trimEnd());
   });
 });
