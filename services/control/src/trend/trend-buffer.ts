@@ -10,6 +10,18 @@ export interface TrendSample {
   valveOutput: number;
 }
 
+/** Options of TrendBuffer.query. */
+export interface TrendQueryOptions {
+  /** Leave out a sample at exactly toMs. */
+  readonly toExclusive?: boolean;
+  /**
+   * Per channel (column order), the scale deviations are measured against when thinning,
+   * instead of each channel's range in the window: over a short window that range can be mere
+   * noise, which would then count as much as a real move elsewhere.
+   */
+  readonly scales?: readonly number[];
+}
+
 /**
  * The wall clock can step back (NTP correcting a Pi without RTC). A step back of up to this
  * much is absorbed by clamping the time to the newest sample; a larger one clears the
@@ -68,6 +80,11 @@ export class TrendBuffer {
     return bytes;
   }
 
+  /** Time of the oldest sample held; null when empty. */
+  get oldestTime(): number | null {
+    return this.count === 0 ? null : this.times[this.physical(0)];
+  }
+
   /**
    * Stores one sample, overwriting the oldest when full. Non-finite values become "no
    * usable value"; a non-finite time drops the sample (it could not be placed on a chart).
@@ -107,11 +124,11 @@ export class TrendBuffer {
    * bucket's first sample and the one that deviates most from it (the largest per-channel
    * deviation, each channel normalised by its range in the window, so a one-sample spike on
    * any channel survives), both carrying the bucket's highest valve output (so a short fill
-   * stays visible).
+   * stays visible). See TrendQueryOptions for the options.
    *
    * @throws RangeError for a non-finite or reversed window, or maxPoints not an integer ≥ 2.
    */
-  query(fromMs: number, toMs: number, maxPoints: number): Trend {
+  query(fromMs: number, toMs: number, maxPoints: number, options: TrendQueryOptions = {}): Trend {
     if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || fromMs > toMs) {
       throw new RangeError(`invalid window ${fromMs}..${toMs}`);
     }
@@ -119,7 +136,7 @@ export class TrendBuffer {
       throw new RangeError(`maxPoints must be an integer ≥ 2, got ${maxPoints}`);
     }
     const first = this.firstIndexAtOrAfter(fromMs);
-    const end = this.firstIndexAfter(toMs);
+    const end = options.toExclusive ? this.firstIndexAtOrAfter(toMs) : this.firstIndexAfter(toMs);
     const trend: Trend = {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
@@ -134,14 +151,22 @@ export class TrendBuffer {
         this.emit(trend, p, this.valveOutputs[p]);
       }
     } else {
-      this.emitThinned(trend, first, n, Math.floor(maxPoints / 2));
+      const ranges = options.scales
+        ? Float64Array.from(this.columns, (_, c) => options.scales?.[c] ?? 0)
+        : this.channelRanges(first, first + n);
+      this.emitThinned(trend, first, n, Math.floor(maxPoints / 2), ranges);
     }
     return trend;
   }
 
   /** Emits `buckets` buckets of the n samples starting at logical index `first` (n > 2·buckets). */
-  private emitThinned(trend: Trend, first: number, n: number, buckets: number): void {
-    const ranges = this.channelRanges(first, first + n);
+  private emitThinned(
+    trend: Trend,
+    first: number,
+    n: number,
+    buckets: number,
+    ranges: Float64Array,
+  ): void {
     for (let b = 0; b < buckets; b++) {
       const start = first + Math.floor((b * n) / buckets);
       const end = first + Math.floor(((b + 1) * n) / buckets);

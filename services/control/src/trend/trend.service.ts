@@ -10,7 +10,7 @@ import { TrendAggregator, samplesOfPoint } from './store/trend-aggregator';
 import { markersOf, toTrendEvent } from './store/trend-events';
 import type { StoredEvent, TrendPoint } from './store/trend-point';
 import { TrendStore, type TrendStoreStats } from './store/trend-store';
-import { TrendBuffer } from './trend-buffer';
+import { TrendHistory } from './trend-history';
 
 /** Most points a trend query returns: plenty for a phone or laptop chart. */
 export const TREND_MAX_POINTS = 1200;
@@ -29,7 +29,7 @@ const WRITE_ERROR_LOG_MS = 60_000;
 @Injectable()
 export class TrendService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TrendService.name);
-  private readonly buffer: TrendBuffer;
+  private readonly history: TrendHistory;
   private readonly aggregator: TrendAggregator;
   private readonly settings: WebConfig['trend'];
   private events: StoredEvent[] = [];
@@ -45,8 +45,12 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.settings = config.trend;
     const channelIds = config.channels.map((c) => c.id);
-    const samples = Math.ceil((config.trend.retainMinutes * 60_000) / config.samplePeriodMs);
-    this.buffer = new TrendBuffer(channelIds, samples);
+    const channels = config.channels.map((c) => ({ id: c.id, span: c.range.max - c.range.min }));
+    this.history = new TrendHistory(channels, {
+      periodMs: config.samplePeriodMs,
+      retainMs: config.trend.retainMinutes * 60_000,
+      maxPoints: TREND_MAX_POINTS,
+    });
     this.aggregator = new TrendAggregator(channelIds, this.periodMs);
   }
 
@@ -82,7 +86,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
   /** The last `minutes` of history, thinned to at most TREND_MAX_POINTS, with its markers. */
   recent(minutes: number, nowMs: number): Trend {
     const fromMs = nowMs - minutes * 60_000;
-    const trend = this.buffer.query(fromMs, nowMs, TREND_MAX_POINTS);
+    const trend = this.history.query(fromMs, nowMs);
     trend.events = this.events.filter((e) => e.t >= fromMs && e.t <= nowMs).map(toTrendEvent);
     return trend;
   }
@@ -100,7 +104,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
       values,
       valveOutput: outcome.valve.output,
     };
-    this.buffer.push(sample);
+    this.history.push(sample);
     const point = this.aggregator.push(sample);
     if (point) this.store?.add(point);
     if (outcome.alarmEvents.length === 0 && outcome.fillEvents.length === 0) return;
@@ -128,13 +132,13 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Puts the stored history in the buffer, then a gap: the chart must not join across a stop. */
+  /** Puts the stored history in the trend history, then a gap: the chart must not join across a stop. */
   private seed(points: readonly TrendPoint[]): void {
     for (const point of points) {
-      for (const sample of samplesOfPoint(point, this.periodMs)) this.buffer.push(sample);
+      for (const sample of samplesOfPoint(point, this.periodMs)) this.history.push(sample);
     }
     const last = points.at(-1);
-    if (last) this.buffer.push({ t: last.t + 1, values: {}, valveOutput: 0 });
+    if (last) this.history.push({ t: last.t + 1, values: {}, valveOutput: 0 });
   }
 
   private async flush(): Promise<void> {
