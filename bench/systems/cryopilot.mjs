@@ -30,7 +30,8 @@ channels:
  * A young generation of 2 × 2 MB instead of V8's default 2 × 16 MB (the heap's largest reserve,
  * left mostly empty by the service's small, short-lived allocations); V8 without its optimizing
  * compiler and in its smaller-memory mode (bench/README.md, "V8's tiers"), with `gc()` for the
- * one collection that ends start-up (src/app/release-start-up-memory.ts); and a fixed malloc
+ * one collection that ends start-up (src/app/release-start-up-memory.ts), and flushing code
+ * that ran at start-up only sooner; and a fixed malloc
  * mmap threshold: glibc otherwise raises its threshold after the first argon2 hash (7 MiB;
  * 19 MiB before) is freed, and the next hashes, served from the pool threads' arenas, then stay
  * resident after every login.
@@ -40,6 +41,8 @@ export const SERVICE_NODE_FLAGS = [
   '--max-opt=1',
   '--optimize-for-size',
   '--expose-gc',
+  '--flush-baseline-code',
+  '--bytecode-old-age=2',
 ];
 /** Environment of the same start (see SERVICE_NODE_FLAGS). */
 export const SERVICE_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };

@@ -61,8 +61,9 @@ export class TrendBuffer {
     this.channelIds = [...channelIds];
     this.capacity = capacity;
     // Written through once now: a fresh typed array is zero pages the kernel maps only when
-    // first written, so an untouched ring would grow the service's memory over its first
-    // `retainMinutes` (3.5 MB at 100 ms) — the figure a short measurement sees would be low.
+    // first written, so an untouched ring would grow the service's memory over the span it
+    // covers (TrendHistory's tiers: 0.83 MB at 100 ms over 4 h) — a short measurement would
+    // see a low figure.
     this.times = new Float64Array(capacity).fill(0);
     this.columns = channelIds.map(() => new Float32Array(capacity).fill(0));
     this.valveOutputs = new Float32Array(capacity).fill(0);
