@@ -3,7 +3,6 @@ import './app/load-nest-logger';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app';
 import { ConfigError, loadStartup, type Startup } from './config/config.loader';
-import { releaseStartUpMemory } from './app/release-start-up-memory';
 import { ControlLifecycle } from './control/control-lifecycle';
 import { driveSafeStateOnCard } from './hardware/safe-state';
 
@@ -34,8 +33,6 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp({ config, adminPassword });
   installFatalHandlers(app.get(ControlLifecycle), logger);
-  // Built, not started: the start-up garbage goes before the first hash and the first tick.
-  releaseStartUpMemory();
   await app.listen(config.http.port, config.http.host);
   logger.log(
     `CryoPilot ${config.deviceId}: ${config.hardware.driver} hardware, ` +

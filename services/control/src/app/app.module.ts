@@ -19,6 +19,7 @@ import { TelemetryModule } from '../telemetry/telemetry.module';
 import { TrendModule } from '../trend/trend.module';
 import { CoreModule } from './core.module';
 import { LoopStarter } from './loop-starter';
+import { StartUpMemoryRelease } from './release-start-up-memory';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -29,7 +30,8 @@ export interface AppModuleOptions {
 
 /**
  * The control service: one module per feature folder. The simulator API exists only with the
- * simulated driver. `LoopStarter` sits here on purpose (see its comment).
+ * simulated driver. `StartUpMemoryRelease` and `LoopStarter` sit here on purpose (see their
+ * comments: the root module's hooks run after every imported module's).
  */
 @Module({})
 export class AppModule {
@@ -56,7 +58,7 @@ export class AppModule {
         NotificationsModule,
         ...(simulated ? [SimulatorApiModule] : []),
       ],
-      providers: [LoopStarter],
+      providers: [StartUpMemoryRelease, LoopStarter],
     };
   }
 }

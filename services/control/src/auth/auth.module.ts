@@ -1,4 +1,4 @@
-import { DynamicModule, Injectable, Module, OnModuleInit, Inject } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthController } from './auth.controller';
@@ -11,14 +11,20 @@ import { UsersStore } from './users-store';
 
 const ADMIN_PASSWORD = 'ADMIN_PASSWORD';
 
+/**
+ * Loads the users at bootstrap, not at module init: a first start hashes the admin password
+ * (argon2id, 0.1–0.5 s), and Nest runs a global module's init hooks first — before the control
+ * loop has driven the valve to the safe state, which must come before anything else
+ * (design/safety.md). Nothing is served before `listen`, so no sign-in can come earlier.
+ */
 @Injectable()
-class UsersLoader implements OnModuleInit {
+class UsersLoader implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersStore,
     @Inject(ADMIN_PASSWORD) private readonly adminPassword: string | undefined,
   ) {}
 
-  onModuleInit(): Promise<void> {
+  onApplicationBootstrap(): Promise<void> {
     return this.users.load(this.adminPassword);
   }
 }
