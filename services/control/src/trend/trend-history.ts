@@ -70,7 +70,7 @@ export class TrendHistory {
       this.slot = null;
       return;
     }
-    // A slot more than the span, so that a window of exactly the span is drawn from it alone.
+    // Two slots more than the span: a window of exactly the span is drawn from it alone.
     this.fine = new TrendBuffer(channelIds, Math.ceil(fineSpanMs / periodMs) + 2 * perSlot);
     this.coarse = new TrendBuffer(channelIds, 2 * Math.ceil(retainMs / COARSE_SLOT_MS) + 2);
     // Room for a late tick's jitter; a slot that still overflows is reduced early.
