@@ -31,7 +31,7 @@ build: install ## compile the protocol package, the service and the operator pag
 	npm run build
 
 # Memory settings as in the image (services/control/Dockerfile, which says why) and bench/.
-SERVICE_NODE_FLAGS := --max-semi-space-size=2 --max-opt=1 --optimize-for-size --expose-gc --flush-baseline-code --bytecode-old-age=2
+SERVICE_NODE_FLAGS := --max-semi-space-size=2 --max-opt=1 --optimize-for-size --expose-gc --flush-baseline-code --bytecode-old-age=1
 run: build ## start the embedded default (simulated HAT, port 8181)
 	cd services/control && HARDWARE_DRIVER=$${HARDWARE_DRIVER:-simulated} DATA_DIR=$${DATA_DIR:-$(CURDIR)/data} \
 	  MALLOC_MMAP_THRESHOLD_=131072 node $(SERVICE_NODE_FLAGS) dist/main.js
