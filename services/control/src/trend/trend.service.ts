@@ -132,7 +132,7 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Puts the stored history in the trend history, then a gap: the chart must not join across a stop. */
+  /** Seeds the history from the store, then a gap: the chart must not join across a stop. */
   private seed(points: readonly TrendPoint[]): void {
     for (const point of points) {
       for (const sample of samplesOfPoint(point, this.periodMs)) this.history.push(sample);
