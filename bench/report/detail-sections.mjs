@@ -366,6 +366,13 @@ export function pageSection(page) {
     '`encodedDataLength`: headers and body as sent); raw = decoded bodies; gzip = the bodies',
     'through gzip -6 here, for comparison only.' +
       (page.acceptEncoding ? ` Chromium sent Accept-Encoding: ${page.acceptEncoding}.` : ''),
+    ...(page.serviceWorker
+      ? [
+          `Its service worker fetched ${n(page.serviceWorker.bytes)} bytes more on its own ` +
+            `(${page.serviceWorker.requests} requests, its install-time cache): a first visit ` +
+            `costs ${n((page.transferredBytes ?? 0) + page.serviceWorker.bytes)} bytes.`,
+        ]
+      : []),
     ...(page.httpsEquivalent
       ? [
           `The same requests with the Accept-Encoding Chromium sends over HTTPS (as on the Pi),`,

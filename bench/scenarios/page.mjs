@@ -70,6 +70,17 @@ export async function runPage({ service, log }) {
     await context.addCookies([
       { name, value, url: service.url, httpOnly: true, sameSite: 'Strict' },
     ]);
+    // The page's service worker fetches on its own while it installs (its cache of every
+    // route's code): requests the page's DevTools session never sees, and a chunk it later
+    // serves the page arrives there as 0 bytes. Playwright reports them on the context.
+    /** @type {Promise<number>[]} */
+    const workerLoads = [];
+    context.on('requestfinished', (request) => {
+      if (!request.serviceWorker()) return;
+      workerLoads.push(
+        request.sizes().then((sizes) => sizes.responseHeadersSize + sizes.responseBodySize),
+      );
+    });
     const page = await context.newPage();
     const network = await watchNetwork(await context.newCDPSession(page));
     /** @type {Promise<Resource | null>[]} */
@@ -96,6 +107,7 @@ export async function runPage({ service, log }) {
       .then(() => Date.now())
       .catch(() => null);
     await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
+    const serviceWorker = await workerInstall(page, workerLoads);
     const loaded = /** @type {Resource[]} */ ((await Promise.all(resources)).filter(Boolean));
     const pageResources = loaded.filter((r) => !isApi(r.url));
     const transfer = transferTotals(network.loads());
@@ -120,6 +132,7 @@ export async function runPage({ service, log }) {
               log(`  page: replay with the HTTPS Accept-Encoding failed: ${error.message}`);
               return null;
             }),
+      serviceWorker,
       apiBytes: transfer.apiBytes,
       firstLiveValueMs:
         liveValue !== null
@@ -146,6 +159,30 @@ async function sizeOf(response) {
   const body = await response.body().catch(() => null);
   if (!body) return null;
   return { url: response.url(), rawBytes: body.length, gzipBytes: gzipSync(body).length };
+}
+
+/**
+ * Waits for the page's service worker to be ready (its install, which fetches its cache, is
+ * over then), and sums what it fetched; null when none became ready within 10 s (no worker, or
+ * not a secure context).
+ * @param {import('playwright-core').Page} page
+ * @param {Promise<number>[]} workerLoads
+ * @returns {Promise<{ bytes: number, requests: number } | null>}
+ */
+async function workerInstall(page, workerLoads) {
+  const ready = await page
+    .evaluate(() =>
+      Promise.race([
+        navigator.serviceWorker?.ready.then(() => true) ?? Promise.resolve(false),
+        new Promise((resolve) => setTimeout(() => resolve(false), 10_000)),
+      ]),
+    )
+    .catch(() => false);
+  if (!ready) return null;
+  // The last requestfinished events of the install may trail the worker's activation.
+  await page.waitForTimeout(500);
+  const sizes = await Promise.all(workerLoads);
+  return { bytes: sizes.reduce((sum, bytes) => sum + bytes, 0), requests: sizes.length };
 }
 
 /**

@@ -237,6 +237,31 @@ describe('footprint goals (issue 13)', () => {
     );
   });
 
+  it("counts what the page's service worker fetches on its own into a first visit", () => {
+    /** @type {import('../report/result-types.mjs').PageRecord} */
+    const page = {
+      source: 'x',
+      rawBytes: 400_000,
+      gzipBytes: 120_000,
+      transferredBytes: 120_000,
+      serviceWorker: { bytes: 40_000, requests: 28 },
+      firstLiveValueMs: 500,
+      firstLiveValueBy: 'DOM',
+    };
+    const goal = evaluateGoals({ page }).find((g) => g.goal.startsWith('operator page'));
+    assert.equal(goal?.met, false, '120 kB for the page alone would pass');
+    assert.match(
+      goal?.measured ?? '',
+      /^160\.0 kB on a first visit: 120\.0 kB received by the page, 40\.0 kB fetched by its service worker \(28 requests/,
+    );
+    assert.match(goal?.by ?? '', /10(\.0)? kB/);
+    const noWorker = evaluateGoals({ page: { ...page, serviceWorker: null } }).find((g) =>
+      g.goal.startsWith('operator page'),
+    );
+    assert.equal(noWorker?.met, true);
+    assert.match(noWorker?.measured ?? '', /120\.0 kB received by Chromium \(no service worker\)/);
+  });
+
   it('puts storage, CPU and peak RSS of each system in one README table', async () => {
     const cpu = ['cryopilot', 'relay', 'node-red'].flatMap((system) =>
       [100, 500].map((periodMs) => ({
