@@ -75,11 +75,23 @@ export async function runPage({ service, log }) {
     // serves the page arrives there as 0 bytes. Playwright reports them on the context.
     /** @type {Promise<number>[]} */
     const workerLoads = [];
+    /** @type {string[]} a worker request that failed or could not be sized: an undercount */
+    const workerProblems = [];
     context.on('requestfinished', (request) => {
       if (!request.serviceWorker()) return;
       workerLoads.push(
-        request.sizes().then((sizes) => sizes.responseHeadersSize + sizes.responseBodySize),
+        request
+          .sizes()
+          .then((sizes) => sizes.responseHeadersSize + sizes.responseBodySize)
+          .catch((/** @type {Error} */ error) => {
+            workerProblems.push(`service worker ${request.url()}: ${error.message}`);
+            return 0;
+          }),
       );
+    });
+    context.on('requestfailed', (request) => {
+      if (!request.serviceWorker()) return;
+      workerProblems.push(`service worker ${request.url()}: ${request.failure()?.errorText}`);
     });
     const page = await context.newPage();
     const network = await watchNetwork(await context.newCDPSession(page));
@@ -118,7 +130,7 @@ export async function runPage({ service, log }) {
       ...sized,
       resources: mergeResources(sized.resources, transfer.byPath),
       transferredBytes: transfer.pageBytes,
-      incomplete: transfer.problems,
+      incomplete: [...transfer.problems, ...workerProblems],
       acceptEncoding,
       // Only when Chromium offered less on plain HTTP than it does over HTTPS (the Pi).
       httpsEquivalent:
