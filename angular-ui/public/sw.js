@@ -12,13 +12,20 @@
  * - everything else — /api/*, /ws, any other method than GET, other origins — is not touched
  *   at all: the browser fetches it as if there were no worker.
  *
+ * What a first visit downloads is what it shows, nothing more: at install the worker keeps
+ * the shell (index.html and what it loads) and those of the build's files the browser already
+ * holds (`only-if-cached`: the route the page opened, no second download), and every other
+ * route's code the first time it is used. On a phone over a metered or weak link, code for
+ * pages nobody opens is not fetched ahead; the cost is that an offline reload can only open
+ * pages this browser has opened since the build was installed (another route waits for the
+ * connection: the page retries it when the service is back, see core/pwa/route-retry.ts).
+ *
  * Hand-written rather than @angular/service-worker: short enough to read in full, the one
  * rule that matters here (never live data) is this file's allow-list, and nothing to keep in
  * step with Angular's releases.
  *
  * The build stamps BUILD and BUILD_ASSETS (scripts/stamp-service-worker.mjs): each build
- * installs a new worker, which caches the new shell (every route's code, so that an offline
- * reload of any page works) and drops the old caches.
+ * installs a new worker, which caches the new shell and drops the old caches.
  */
 const BUILD = '__CRYOPILOT_BUILD__';
 /** Every content-hashed script and style of the build (lazy routes included), stamped too. */
@@ -53,7 +60,14 @@ self.addEventListener('install', (event) => {
         .map((m) => new URL(m[1], self.location.origin))
         .filter((url) => url.origin === self.location.origin && HASHED.test(url.pathname))
         .map((url) => url.pathname);
-      await cache.addAll([...new Set([...assets, ...BUILD_ASSETS, ...STATIC])]);
+      await cache.addAll([...new Set(assets)]);
+      // The build's other files only if the browser holds them already (the route this page
+      // opened): a miss costs nothing and is fetched when first used.
+      await Promise.all(
+        BUILD_ASSETS.filter((path) => !assets.includes(path)).map((path) =>
+          keepIfHeld(cache, path),
+        ),
+      );
       await self.skipWaiting();
     })(),
   );
@@ -84,6 +98,16 @@ self.addEventListener('fetch', (event) => {
   }
   // Anything else: not handled, straight to the network.
 });
+
+/** Caches `path` from the browser's HTTP cache only; never a network request. */
+async function keepIfHeld(cache, path) {
+  try {
+    const response = await fetch(path, { cache: 'only-if-cached', mode: 'same-origin' });
+    if (response.ok) await cache.put(path, response);
+  } catch {
+    // Not held (the fetch fails with a cache miss): fetched when the page first needs it.
+  }
+}
 
 async function networkFirst(request, key) {
   const cache = await caches.open(CACHE);

@@ -1,6 +1,7 @@
 // Draws the app icons (run by hand when the design changes; the PNGs are committed): a white
 // six-spoke snowflake on the header's navy, as SVG and as PNG (192, 512, and a maskable 512
-// whose glyph stays inside the 80 % safe zone). No image library: a tiny PNG encoder.
+// whose glyph stays inside the 80 % safe zone), and favicon.ico (one 32 px PNG, for browsers
+// that ask for /favicon.ico or do not take the SVG). No image library: a tiny PNG encoder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
@@ -109,9 +110,24 @@ function svg() {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rect width="512" height="512" rx="92" fill="#243447"/><g stroke="#fff" stroke-width="46" stroke-linecap="round" fill="none">${[0, 60, 120].map(spoke).join('')}</g></svg>\n`;
 }
 
+/** An ICO holding one PNG image (allowed since Windows Vista; every browser reads it). */
+function ico(size, image) {
+  const header = Buffer.alloc(6 + 16);
+  header.writeUInt16LE(1, 2); // type: icon
+  header.writeUInt16LE(1, 4); // one image
+  header[6] = size; // width, height (0 would mean 256)
+  header[7] = size;
+  header.writeUInt16LE(1, 10); // colour planes
+  header.writeUInt16LE(32, 12); // bits per pixel
+  header.writeUInt32LE(image.length, 14);
+  header.writeUInt32LE(header.length, 18); // the image follows the directory
+  return Buffer.concat([header, image]);
+}
+
 mkdirSync(OUT, { recursive: true });
 writeFileSync(`${OUT}icon-192.png`, png(192, { glyph: 1, rounded: true }));
 writeFileSync(`${OUT}icon-512.png`, png(512, { glyph: 1, rounded: true }));
 writeFileSync(`${OUT}maskable-512.png`, png(512, { glyph: 0.7, rounded: false }));
 writeFileSync(`${OUT}icon.svg`, svg());
+writeFileSync(`${OUT}../favicon.ico`, ico(32, png(32, { glyph: 1, rounded: true })));
 console.log(`icons written to ${OUT}`);

@@ -369,8 +369,13 @@ export function pageSection(page) {
     ...(page.serviceWorker
       ? [
           `Its service worker fetched ${n(page.serviceWorker.bytes)} bytes more on its own ` +
-            `(${page.serviceWorker.requests} requests, its install-time cache): a first visit ` +
-            `costs ${n((page.transferredBytes ?? 0) + page.serviceWorker.bytes)} bytes.`,
+            `(${page.serviceWorker.requests} requests while it installed` +
+            (page.serviceWorker.cacheMisses
+              ? `; ${page.serviceWorker.cacheMisses} lookups in the browser's cache only, ` +
+                'which missed and cost nothing'
+              : '') +
+            `): a first visit costs ` +
+            `${n((page.transferredBytes ?? 0) + page.serviceWorker.bytes)} bytes.`,
         ]
       : []),
     ...(page.httpsEquivalent

@@ -228,7 +228,7 @@ function pageGoal(page) {
           ? `${(wire / 1000).toFixed(1)} kB on a first visit: ` +
             `${((received ?? 0) / 1000).toFixed(1)} kB received by the page, ` +
             `${(worker.bytes / 1000).toFixed(1)} kB fetched by its service worker ` +
-            `(${worker.requests} requests, its install-time cache)`
+            `(${worker.requests} requests while it installed)`
           : `${(wire / 1000).toFixed(1)} kB received by Chromium (no service worker)`) +
         (page?.acceptEncoding ? ` (Accept-Encoding: ${page.acceptEncoding})` : '') +
         (page?.httpsEquivalent

@@ -125,9 +125,10 @@
  * @property {string | null} [acceptEncoding] the Accept-Encoding Chromium sent
  * @property {{ acceptEncoding: string, transferredBytes: number } | null} [httpsEquivalent]
  *   the same requests with the Accept-Encoding Chromium sends over HTTPS (as on the Pi)
- * @property {{ bytes: number, requests: number } | null} [serviceWorker] what the page's service
- *   worker fetched on its own (its install-time cache of every route's code): response headers
- *   + encoded bodies of its requests; null when no worker became ready
+ * @property {{ bytes: number, requests: number, cacheMisses?: number } | null} [serviceWorker]
+ *   what the page's service worker fetched on its own while installing (its cache of the
+ *   shell): response headers + encoded bodies of its requests, and how many of its
+ *   browser-cache-only lookups missed (no network); null when no worker became ready
  * @property {number} [apiBytes]
  * @property {number | null} firstLiveValueMs
  * @property {string} firstLiveValueBy

@@ -70,9 +70,9 @@ export async function runPage({ service, log }) {
     await context.addCookies([
       { name, value, url: service.url, httpOnly: true, sameSite: 'Strict' },
     ]);
-    // The page's service worker fetches on its own while it installs (its cache of every
-    // route's code): requests the page's DevTools session never sees, and a chunk it later
-    // serves the page arrives there as 0 bytes. Playwright reports them on the context.
+    // The page's service worker fetches on its own while it installs (its cache of the
+    // shell): requests the page's DevTools session never sees, and a file it later serves the
+    // page arrives there as 0 bytes. Playwright reports them on the context.
     /** @type {Promise<number>[]} */
     const workerLoads = [];
     /** @type {string[]} a worker request that failed or could not be sized: an undercount */
@@ -89,9 +89,15 @@ export async function runPage({ service, log }) {
           }),
       );
     });
+    /** Requests the worker made from the browser's cache only, and did not find there. */
+    let workerCacheMisses = 0;
     context.on('requestfailed', (request) => {
       if (!request.serviceWorker()) return;
-      workerProblems.push(`service worker ${request.url()}: ${request.failure()?.errorText}`);
+      const errorText = request.failure()?.errorText;
+      // A `cache: 'only-if-cached'` fetch that missed: it never reached the network (sw.js
+      // keeps, at install, only the build files the browser already holds).
+      if (errorText === 'net::ERR_CACHE_MISS') workerCacheMisses += 1;
+      else workerProblems.push(`service worker ${request.url()}: ${errorText}`);
     });
     const page = await context.newPage();
     const network = await watchNetwork(await context.newCDPSession(page));
@@ -119,7 +125,8 @@ export async function runPage({ service, log }) {
       .then(() => Date.now())
       .catch(() => null);
     await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
-    const serviceWorker = await workerInstall(page, workerLoads);
+    const installed = await workerInstall(page, workerLoads);
+    const serviceWorker = installed && { ...installed, cacheMisses: workerCacheMisses };
     const loaded = /** @type {Resource[]} */ ((await Promise.all(resources)).filter(Boolean));
     const pageResources = loaded.filter((r) => !isApi(r.url));
     const transfer = transferTotals(network.loads());

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { get, IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { securityHeaders } from './security-headers';
 import { installWebPage, NONCE_PLACEHOLDER } from './web-page';
 
 const BIG_SCRIPT = `export const x = ${JSON.stringify('operator page '.repeat(500))};\n`;
@@ -79,6 +80,41 @@ describe('installWebPage', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
     await request(app).get('/missing-12345678.js').expect(404);
     await request(app).get('/api/state').expect(200, { ok: true });
+  });
+
+  it('a content-hashed script: the headers that act on a subresource, no validators; the rest keep all', async () => {
+    const asset = await request(app).get('/chunk-IJKLMNOP.js').set('accept-encoding', 'br');
+    expect(asset.status).toBe(200);
+    // Kept: they act on a script (MIME sniffing, cross-origin loads).
+    expect(asset.headers['x-content-type-options']).toBe('nosniff');
+    expect(asset.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(asset.headers['referrer-policy']).toBe('no-referrer');
+    // Dropped: document-only policies, and validators an immutable file never uses.
+    for (const name of [
+      'content-security-policy',
+      'x-frame-options',
+      'cross-origin-opener-policy',
+      'permissions-policy',
+      'etag',
+      'last-modified',
+      'accept-ranges',
+    ]) {
+      expect([name, asset.headers[name]]).toEqual([name, undefined]);
+    }
+    // Documents and the worker keep every policy; files not content-hashed keep validators.
+    const all = Object.keys(securityHeaders(null)).map((name) => name.toLowerCase());
+    for (const path of [
+      '/',
+      '/sw.js',
+      '/manifest.webmanifest',
+      '/api/state',
+      '/missing-12345678.js',
+    ]) {
+      const res = await request(app).get(path);
+      expect([path, all.filter((name) => res.headers[name] === undefined)]).toEqual([path, []]);
+    }
+    const worker = await request(app).get('/sw.js');
+    expect(worker.headers['etag']).toBeDefined();
   });
 
   it('sends the precompressed file the browser takes: Brotli first, then gzip, else plain', async () => {

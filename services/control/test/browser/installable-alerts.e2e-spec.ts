@@ -2,7 +2,8 @@
  * The installable page, alerts by priority and labels by language (issue 11), in Debian's
  * Chromium against the real service: the web app manifest and its icons, the service worker
  * controlling after a reload and never answering for /api or /ws, an offline reload showing
- * the shell with its connection-lost overlay; a critical raise notifying (permission granted
+ * the shell with its connection-lost overlay (and a page never opened before appearing once
+ * the service is back); a critical raise notifying (permission granted
  * by the browser context) and sounding a repeating tone until acknowledged; channel labels in
  * French. Notification and AudioContext are stubbed in the page to record what it asks for.
  */
@@ -140,6 +141,19 @@ describe('installable', () => {
       await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });
       expect(await page.getByTestId('overlay').count()).toBe(0);
       expect(live.filter((r) => r.fromServiceWorker()).map((r) => r.url())).toEqual([]);
+
+      // A page this browser never opened: its code is fetched when first used, not at install
+      // (a first visit downloads what it shows). Offline it cannot load: the shell stays,
+      // behind the overlay, and the page appears by itself once the service is back.
+      expect(fromWorker.filter((p) => p.startsWith('/chunk-')).length).toBeGreaterThan(0);
+      await context.setOffline(true);
+      await page.goto(`${service.url}/diagnostics`);
+      await page.getByTestId('overlay').waitFor({ timeout: 15_000 });
+      await expectText(page.locator('.brand'), 'CryoPilot');
+      expect(await page.getByTestId('firmware').count()).toBe(0);
+      await context.setOffline(false);
+      await page.getByTestId('firmware').waitFor({ timeout: 30_000 });
+      expect(new URL(page.url()).pathname).toBe('/diagnostics');
     } finally {
       await context.close();
     }
