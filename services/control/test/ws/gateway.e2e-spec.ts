@@ -54,15 +54,21 @@ describe('upgrade', () => {
     const auditBefore = (await admin.get('/api/audit?limit=1000')).body as unknown[];
     const flooder = await connect('viewer');
     await flooder.next('snapshot');
+    const floodStart = performance.now();
     for (let i = 0; i < 500; i++)
       flooder.send({ type: 'command', id: `f${i}`, name: 'nope', args: {} });
     await waitFor(() => flooder.closeCode === 1008);
+    // The bucket holds `messageBurst` and refills while the flood is read: on a loaded machine
+    // the 500 messages may take a few hundred ms to arrive, each 200 ms one more token. Not a
+    // speed check: the elapsed time only widens the bound the bucket itself allows.
+    const { messageBurst, messagesPerSecond } = DEFAULT_GATEWAY_LIMITS;
+    const allowed =
+      messageBurst + Math.ceil(((performance.now() - floodStart) / 1000) * messagesPerSecond);
     const answered = flooder.of('command-result').length;
-    expect(answered).toBeLessThanOrEqual(DEFAULT_GATEWAY_LIMITS.messageBurst);
+    expect(answered).toBeLessThanOrEqual(allowed);
     const auditAfter = (await admin.get('/api/audit?limit=1000')).body as unknown[];
-    expect(auditAfter.length - auditBefore.length).toBeLessThanOrEqual(
-      DEFAULT_GATEWAY_LIMITS.messageBurst,
-    );
+    expect(auditAfter.length - auditBefore.length).toBeLessThanOrEqual(allowed);
+    expect(allowed).toBeLessThan(500); // the flood itself was cut short
     // A person's pace is never limited: another client keeps working.
     const calm = await connect('operator');
     await calm.next('snapshot');
