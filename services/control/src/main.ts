@@ -1,5 +1,7 @@
 // First: loads Nest's logger without making it initialise ICU (app/load-nest-logger.ts).
 import './app/load-nest-logger';
+// Then, before anything loads zod: its 63 translations load on first use (app/lazy-zod-locales.ts).
+import './app/lazy-zod-locales';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app';
 import { ConfigError, loadStartup, type Startup } from './config/config.loader';

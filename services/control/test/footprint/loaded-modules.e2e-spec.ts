@@ -2,7 +2,8 @@
  * What the built service (`dist/main.js`, built by `make test`) loads and keeps (issue 13,
  * bench/README.md "Where the service's memory goes"): aedes only with the embedded broker,
  * nodemailer only with an email channel, never mqtt-packet's number cache (65 536 Buffers,
- * ~6 MB), and no ICU with JSON logs (the first Intl object or locale-aware call makes V8 load
+ * ~6 MB), of zod's 63 translations only English (src/app/lazy-zod-locales.ts), and no ICU
+ * with JSON logs (the first Intl object or locale-aware call makes V8 load
  * ~6.5 MB of ICU; src/app/load-nest-logger.ts). Read from inside the process by a preloaded
  * probe (`--require`) that counts ICU uses from the start and reports them with `require.cache`
  * on SIGWINCH, after the service has written MQTT packets both ways.
@@ -25,6 +26,8 @@ interface ProbeReport {
   readonly mqttPacketCopies: number;
   /** Entries in each loaded copy's number cache. */
   readonly cachedNumbers: number[];
+  /** zod's translation files loaded (its locales/ directory, the index of them aside). */
+  readonly zodLocales: string[];
   /** Intl objects made and locale-aware calls (each would initialise ICU if it was not yet). */
   readonly icuUses: number;
 }
@@ -55,6 +58,8 @@ if (isMainThread) {
       nodemailerFiles: files.filter((f) => /[\\\\/]node_modules[\\\\/]nodemailer[\\\\/]/.test(f)).length,
       mqttPacketCopies: files.filter((f) => /[\\\\/]node_modules[\\\\/]mqtt-packet[\\\\/]mqtt\\.js$/.test(f)).length,
       cachedNumbers: numbers.map((f) => Object.keys(require.cache[f].exports.cache).length),
+      zodLocales: files.filter((f) => /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]/.test(f))
+        .map((f) => f.split(/[\\/]/).pop()).filter((name) => name !== 'index.cjs'),
       icuUses,
     }));
   });
@@ -105,13 +110,14 @@ async function reportOf(name: string, env: Record<string, string>): Promise<Prob
 }
 
 describe('Modules the built service loads', () => {
-  it('as in the image (broker URL, JSON logs, no email channel): no aedes, no nodemailer, no number cache, no ICU', async () => {
+  it('as in the image (broker URL, JSON logs, no email channel): no aedes, no nodemailer, no number cache, one zod language, no ICU', async () => {
     const report = await reportOf('external', { MQTT_URL: broker.url, LOG_FORMAT: 'json' });
     expect(report).toEqual({
       aedesFiles: 0,
       nodemailerFiles: 0,
       mqttPacketCopies: 1,
       cachedNumbers: [0],
+      zodLocales: ['en.cjs'],
       icuUses: 0,
     });
   });
