@@ -53,7 +53,7 @@ export function loadStartup(env: NodeJS.ProcessEnv = process.env): Startup {
   applyEnvOverrides(raw, secrets.env, problems);
   applyNotificationSecrets(raw, env, problems);
   raw.deviceId ??= sanitizeHostname(hostname());
-  const parsed = appConfigSchema.safeParse(raw);
+  const parsed = appConfigSchema().safeParse(raw);
   if (!parsed.success) problems.push(...formatIssues(parsed.error));
   else {
     problems.push(...missingProductionSecrets(parsed.data, secrets.env));

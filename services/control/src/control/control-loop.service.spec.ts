@@ -113,7 +113,7 @@ describe('ControlLoopService (the loop as the application runs it)', () => {
   const sleep = (ms: number) => jest.advanceTimersByTimeAsync(ms);
 
   function service(config: Record<string, unknown> = {}) {
-    const appConfig = appConfigSchema.parse({
+    const appConfig = appConfigSchema().parse({
       deviceId: 'unit-pi',
       dataDir: dir,
       samplePeriodMs: 100,

@@ -119,7 +119,7 @@ function setup(
     noSink?: boolean;
   } = {},
 ): Setup {
-  const config = appConfigSchema.parse({
+  const config = appConfigSchema().parse({
     deviceId: 'unit',
     dataDir: '/nonexistent',
     channels: [

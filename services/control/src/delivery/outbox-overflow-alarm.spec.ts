@@ -50,7 +50,7 @@ describe('OutboxOverflowAlarm', () => {
 
 describe('mqtt_outbox_overflow in the alarm book', () => {
   it('is a warning raised and cleared through the runtime external condition', () => {
-    const config = appConfigSchema.parse({ deviceId: 't' });
+    const config = appConfigSchema().parse({ deviceId: 't' });
     const start = { mono: 0, wall: Date.UTC(2026, 0, 1) };
     const runtime = new ControlRuntime(
       {

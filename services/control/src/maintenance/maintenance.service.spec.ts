@@ -14,7 +14,7 @@ describe('MaintenanceService', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   function service() {
-    const config = appConfigSchema.parse({ deviceId: 'unit', dataDir: dir });
+    const config = appConfigSchema().parse({ deviceId: 'unit', dataDir: dir });
     const reportCondition = jest.fn();
     const control = {
       onTick: () => () => undefined,

@@ -55,7 +55,7 @@ async function openChannel(
   raw: Record<string, unknown>,
   options: { dir?: string; maxBytes?: number; probeIntervalMs?: number } = {},
 ) {
-  const config = notificationChannelSchema.parse(raw);
+  const config = notificationChannelSchema().parse(raw);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'cryopilot-notify-'));
   if (!options.dir) dirs.push(dir);
   const reports = new Reports();

@@ -29,7 +29,7 @@ describe('start-up order (first start, simulated HAT)', () => {
   });
 
   it('valve safe, then the start-up collection, then the admin hash and the first tick', async () => {
-    const config = appConfigSchema.parse({
+    const config = appConfigSchema().parse({
       deviceId: 'start-up-order',
       samplePeriodMs: 100,
       dataDir,

@@ -62,7 +62,7 @@ export interface Rig {
  */
 export async function createRig(overrides: Record<string, unknown> = {}): Promise<Rig> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cryopilot-rig-'));
-  const config = appConfigSchema.parse({ deviceId: 'rig', dataDir, ...overrides });
+  const config = appConfigSchema().parse({ deviceId: 'rig', dataDir, ...overrides });
   const clock = new ManualClock();
   const sim = createSimulatedCard(config, clock);
   await sim.open();

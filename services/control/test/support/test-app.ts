@@ -32,7 +32,7 @@ export async function startTestApp(
   options: { speed?: number; dataDir?: string } = {},
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cryopilot-e2e-'));
-  const config = appConfigSchema.parse({
+  const config = appConfigSchema().parse({
     deviceId: 'e2e',
     samplePeriodMs: 100,
     dataDir,

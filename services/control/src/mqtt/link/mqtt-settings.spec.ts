@@ -2,7 +2,7 @@ import { appConfigSchema } from '../../config/config.schema';
 import { connectOptionsFor, resolveMqttSettings, withoutCredentials } from './mqtt-settings';
 
 const config = (mqtt: Record<string, unknown> = {}) =>
-  appConfigSchema.parse({ deviceId: 'pi1', dataDir: '/data', mqtt });
+  appConfigSchema().parse({ deviceId: 'pi1', dataDir: '/data', mqtt });
 
 describe('resolveMqttSettings', () => {
   it('defaults to the embedded broker over MQTT 3.1.1 (aedes has no MQTT 5)', () => {
