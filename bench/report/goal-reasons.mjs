@@ -101,12 +101,14 @@ export function memoryReason(cp, memory) {
       `; when the API first answers RSS is ${fmt(m.httpReady.rssMb, ' MB')} ` +
       `(peak ${fmt(m.httpReady.peakRssMb, ' MB')}), after one login ${fmt(m.afterLogin.rssMb, ' MB')} ` +
       `(peak ${fmt(m.afterLogin.peakRssMb, ' MB')})`;
-    // Say what the figures show, not a canned cause: a transient (peak well above RSS) or
-    // steady use (peak ≈ RSS, the process simply holds that much).
+    // Say what the figures show, not a canned cause: steady use plus a transient (peak above
+    // RSS: start-up, or the sign-in's password hash, 7 MiB of argon2 memory) or steady use
+    // alone (peak ≈ RSS, the process simply holds that much).
+    const gap = Math.max(startGap, loginGap);
     text +=
-      Math.max(startGap, loginGap) > 10
-        ? `: mostly a transient of up to ${fmt(Math.max(startGap, loginGap), ' MB')} around ` +
-          `start-up and login, above steady use`
+      gap > 3
+        ? `: steady use plus a transient of up to ${fmt(gap, ' MB')} around ` +
+          (loginGap >= startGap ? 'the login (its password hash)' : 'start-up')
         : `: the peak is steady use, not a transient — the Node process itself (NestJS, clients, ` +
           `buffers, V8 heap headroom) holds that much`;
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateGoals as evaluate } from '../report/goals.mjs';
 import { footprintSummary } from '../report/footprint-summary.mjs';
+import { memoryReason } from '../report/goal-reasons.mjs';
 import { renderMarkdown } from '../report/markdown-report.mjs';
 import { markdownTable } from '../report/markdown-table.mjs';
 import { replaceBetweenMarkers } from '../report/readme-section.mjs';
@@ -153,10 +154,31 @@ describe('goals', () => {
     assert.match(rss?.by ?? '', /above Node-RED/);
     assert.match(
       rss?.why ?? '',
-      /API first answers RSS is 60\.0 MB \(peak 80\.0 MB\).*transient of up to 29\.0 MB/,
+      /API first answers RSS is 60\.0 MB \(peak 80\.0 MB\).*transient of up to 29\.0 MB around the login/,
     );
     assert.equal(g.find((x) => x.goal.startsWith('start-up'))?.met, false);
     assert.equal(g.find((x) => x.goal.startsWith('operator page'))?.met, true);
+  });
+});
+
+describe('memoryReason', () => {
+  const cp = /** @type {any} */ ({ usage: { rssMb: 82, peakRssMb: 89 }, memoryDetail: null });
+  /** @param {number} loginPeak */
+  const memory = (loginPeak) => [
+    {
+      periodMs: 100,
+      httpReady: { rssMb: 80, peakRssMb: 81 },
+      afterLogin: { rssMb: 80.5, peakRssMb: loginPeak },
+    },
+  ];
+
+  it("names the sign-in's few-MB transient as such, not as steady use", () => {
+    const why = memoryReason(cp, memory(87.5));
+    assert.match(why, /steady use plus a transient of up to 7\.00 MB around the login/);
+  });
+
+  it('calls a peak close to RSS steady use', () => {
+    assert.match(memoryReason(cp, memory(82)), /the peak is steady use, not a transient/);
   });
 });
 
