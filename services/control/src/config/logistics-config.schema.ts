@@ -7,11 +7,11 @@ import { z } from 'zod';
  * warnings (`boiloff_high`, `supply_slow`). Durations are on the control clock (simulated time
  * under `SIM_SPEED`), so the warnings can be shown at high time scale.
  */
-const warningFields = () => ({
+const warningFields = (defaults: { factor: number; deadband: number }) => ({
   /** Raised when the figure is this many times its usual value… */
-  factor: z.number().min(1.1).max(10),
+  factor: z.number().min(1.1).max(10).default(defaults.factor),
   /** …and cleared only once it is back below `factor − deadband` (no flapping). */
-  deadband: z.number().min(0).max(5),
+  deadband: z.number().min(0).max(5).default(defaults.deadband),
 });
 
 export const logisticsConfigSchema = () =>
@@ -34,9 +34,7 @@ export const logisticsConfigSchema = () =>
       /** Vacuum loss: the recent rate against its own baseline. */
       boiloff: z
         .strictObject({
-          ...warningFields(),
-          factor: warningFields().factor.default(1.5),
-          deadband: warningFields().deadband.default(0.2),
+          ...warningFields({ factor: 1.5, deadband: 0.2 }),
           /** The recent rate: this many hours (at least half of it measured). */
           recentH: z.number().min(0.5).max(168).default(6),
           /** The baseline: up to this many hours before the recent window… */
@@ -56,9 +54,7 @@ export const logisticsConfigSchema = () =>
       /** Supply running low or an iced line: fills slower than usual. */
       supply: z
         .strictObject({
-          ...warningFields(),
-          factor: warningFields().factor.default(1.5),
-          deadband: warningFields().deadband.default(0.2),
+          ...warningFields({ factor: 1.5, deadband: 0.2 }),
           /** The usual fill speed is the median of this many recent normal fills… */
           usualFills: z.number().int().min(1).max(100).default(10),
           /** …and needs at least this many before the warning is armed. */

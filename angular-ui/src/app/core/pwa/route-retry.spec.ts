@@ -47,6 +47,7 @@ describe('RouteRetry', () => {
     failWith = CHROMIUM;
     const routes: Routes = [
       { path: '', component: Page },
+      { path: 'elsewhere', component: Page },
       {
         path: 'setpoints',
         loadComponent: () => {
@@ -89,6 +90,15 @@ describe('RouteRetry', () => {
     await router.navigateByUrl('/');
     await settle();
     expect([router.url, loads]).toEqual(['/', 2]);
+  });
+
+  it('forgets the failed page once another page has been opened meanwhile', async () => {
+    await expect(router.navigateByUrl('/setpoints')).rejects.toBe(CHROMIUM);
+    await router.navigateByUrl('/elsewhere'); // its code was at hand
+    failWith = null;
+    sockets.last.open();
+    await settle();
+    expect([router.url, loads]).toEqual(['/elsewhere', 1]);
   });
 
   it('leaves any other navigation error to the router: no retry', async () => {

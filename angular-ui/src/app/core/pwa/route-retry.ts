@@ -1,5 +1,5 @@
-import { effect, inject, Injectable, signal } from '@angular/core';
-import { NavigationError, Router } from '@angular/router';
+import { DestroyRef, effect, inject, Injectable, signal } from '@angular/core';
+import { NavigationEnd, NavigationError, Router } from '@angular/router';
 import { RealtimeConnection } from '../realtime/realtime-connection';
 
 /**
@@ -28,6 +28,11 @@ export class RouteRetry {
   private readonly pending = signal<string | null>(null);
 
   constructor() {
+    // A page opened meanwhile (its code was at hand) is where the person wants to be.
+    const opened = this.router.events.subscribe((event) => {
+      if (event instanceof NavigationEnd) this.pending.set(null);
+    });
+    inject(DestroyRef).onDestroy(() => opened.unsubscribe());
     effect(() => {
       const url = this.pending();
       if (url === null || !this.connection.isOpen()) return;
