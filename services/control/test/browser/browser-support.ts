@@ -137,6 +137,9 @@ export async function signIn(page: Page, baseUrl: string, user: string, password
     .getByTestId('connection')
     .filter({ hasText: /Live|En direct/ })
     .waitFor();
+  // Live comes with the session, before the router has left the form (the next page's code
+  // may still be loading): a reload or a screenshot right now would still be of /login.
+  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
