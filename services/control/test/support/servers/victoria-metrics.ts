@@ -40,6 +40,11 @@ export class VictoriaMetricsServer {
       // and readable at once.
       '-retentionPeriod=100y',
       '-search.latencyOffset=0s',
+      // As InfluxDB, which the service's at-least-once delivery relies on: a point written
+      // twice (same series and timestamp, a batch re-sent after a lost response) is one point.
+      // VictoriaMetrics keeps both unless deduplication is on (checked by hand on 1.79:
+      // `/api/v1/export` returned the sample twice without this flag, once with it).
+      '-dedup.minScrapeInterval=1ms',
       '-loggerLevel=ERROR',
     ];
     let vm: VictoriaMetricsServer;
