@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
 import { testLabels } from './engine';
+import type { StopOutcome } from './graceful-stop';
 
 export interface ContainerServerOptions {
   /** What runs (for messages), e.g. `mosquitto`. */
@@ -15,6 +16,8 @@ export interface ContainerServerOptions {
   /** Resolves once the server answers (polled). */
   readonly isReady: () => Promise<boolean>;
   readonly readyTimeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before the engine kills the server (default 5 s). */
+  readonly stopGraceMs?: number;
 }
 
 /**
@@ -75,19 +78,21 @@ export class ContainerServer {
     await this.waitReady();
   }
 
-  /** Stops the container (SIGTERM, SIGKILL after 5 s); `start()` brings it back. */
-  async stop(): Promise<void> {
-    if (!this.container || !this.running) return;
+  /**
+   * Stops the container: SIGTERM, SIGKILL when `stopGraceMs` ran out; `start()` brings it
+   * back. Says which of the two ended it (a killed server may lose what it acknowledged).
+   */
+  async stop(): Promise<StopOutcome> {
+    if (!this.container || !this.running) return 'exited';
     const { getContainerRuntimeClient } = await import('testcontainers');
     const client = (await getContainerRuntimeClient()).container;
+    const handle = client.getById(this.container.getId());
     // Testcontainers takes milliseconds (and rounds to seconds for the engine).
-    await client.stop(client.getById(this.container.getId()), { timeout: 5000 });
+    await client.stop(handle, { timeout: this.options.stopGraceMs ?? 5000 });
     this.running = false;
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+    const { State } = await client.inspect(handle);
+    // 137 = 128 + SIGKILL: the engine's kill at the end of the grace (or the OOM killer).
+    return State.ExitCode === 137 || State.OOMKilled ? 'killed' : 'exited';
   }
 
   /** Sends a signal to the server (e.g. SIGHUP: reload). */

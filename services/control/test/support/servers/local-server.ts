@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { StopOutcome } from './graceful-stop';
 
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -22,6 +23,8 @@ export interface LocalServerOptions {
   /** Resolves once the server answers (polled). */
   isReady: () => Promise<boolean>;
   readyTimeoutMs?: number;
+  /** How long `stop()` waits after its signal before SIGKILL (default 3 s). */
+  stopGraceMs?: number;
   cwd?: string;
 }
 
@@ -71,21 +74,24 @@ export class LocalServer {
     child.removeAllListeners('exit');
   }
 
-  /** Stops the server (SIGTERM, then SIGKILL after 3 s). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * Stops the server: `signal`, then SIGKILL when `stopGraceMs` ran out. Says which of the
+   * two ended it (a killed server may lose what it acknowledged).
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<StopOutcome> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null) return 'exited';
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, this.options.stopGraceMs ?? 3000);
     await exited;
     clearTimeout(timer);
     this.child = null;
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+    return killed ? 'killed' : 'exited';
   }
 
   private async waitReady(): Promise<void> {

@@ -5,7 +5,14 @@ import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { ContainerServer } from './container-server';
 import { reportServer, serverMode, testImage } from './engine';
+import { stopGracefully } from './graceful-stop';
 import { freePort, LocalServer } from './local-server';
+
+/**
+ * Mosquitto saves its persistence file (sessions, queued messages) when it exits on SIGTERM;
+ * killed, it loses them and a test would blame the service.
+ */
+const STOP_GRACE_MS = 5000;
 
 /** A real Mosquitto for a test file. */
 export interface TestBroker {
@@ -17,7 +24,6 @@ export interface TestBroker {
   /** Stops the broker (an outage); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
-  restart(): Promise<void>;
   /** Stops it for good and removes its files. */
   close(): Promise<void>;
   /** What the broker logged (for failure messages). */
@@ -137,6 +143,7 @@ async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
     args: ['-c', join(dir, 'mosquitto.conf')],
     aptPackage: 'mosquitto',
     isReady: () => portOpen('127.0.0.1', port),
+    stopGraceMs: STOP_GRACE_MS,
   });
   await server.start();
   return {
@@ -144,9 +151,7 @@ async function localBroker(options: MosquittoOptions): Promise<TestBroker> {
     host: '127.0.0.1',
     port,
     kind: `binary:${binary}`,
-    stop: () => server.stop(),
-    start: () => server.start(),
-    restart: () => server.restart(),
+    ...outages(server),
     close: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -175,6 +180,7 @@ async function containerBroker(options: MosquittoOptions): Promise<TestBroker> {
       })),
     ],
     isReady: () => portOpen('127.0.0.1', port),
+    stopGraceMs: STOP_GRACE_MS,
   });
   await server.start();
   return {
@@ -182,9 +188,7 @@ async function containerBroker(options: MosquittoOptions): Promise<TestBroker> {
     host: '127.0.0.1',
     port,
     kind: server.kind,
-    stop: () => server.stop(),
-    start: () => server.start(),
-    restart: () => server.restart(),
+    ...outages(server),
     close: () => server.close(),
     log: () => server.log,
   };
@@ -201,7 +205,6 @@ function environmentBroker(url: string): TestBroker {
     kind: 'url',
     stop: refuse,
     start: refuse,
-    restart: refuse,
     close: () => Promise.resolve(),
     log: () => `(external broker ${url})`,
   };
@@ -230,4 +233,18 @@ function portOpen(host: string, port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Outages of a broker the test owns; a stop must end in a clean exit. */
+function outages(server: LocalServer | ContainerServer): Pick<TestBroker, 'stop' | 'start'> {
+  return {
+    stop: () =>
+      stopGracefully(
+        'mosquitto',
+        STOP_GRACE_MS,
+        () => server.stop(),
+        () => server.log,
+      ),
+    start: () => server.start(),
+  };
 }

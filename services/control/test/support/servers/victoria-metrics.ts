@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerServer } from './container-server';
 import { reportServer, serverMode, testImage } from './engine';
+import { stopGracefully } from './graceful-stop';
 import { freePort, LocalServer } from './local-server';
+
+/**
+ * VictoriaMetrics gives its HTTP server up to 7 s to finish open requests before it flushes
+ * its buffers and exits (`-http.maxGracefulShutdownDuration`, lib/httpserver/httpserver.go in
+ * VictoriaMetrics/VictoriaMetrics: "a highly loaded server may require increased value"); the
+ * engine's default 5 s could kill it half-way on a loaded CI machine.
+ */
+const STOP_GRACE_MS = 20_000;
 
 /** One series as `/api/v1/export` returns it. */
 export interface ExportedSeries {
@@ -54,6 +63,7 @@ export class VictoriaMetricsServer {
         image: victoriaMetricsImage(),
         command: flags('/victoria-metrics-data'),
         isReady,
+        stopGraceMs: STOP_GRACE_MS,
       });
       await server.start();
       vm = new VictoriaMetricsServer(server, url, server.kind, null);
@@ -64,6 +74,7 @@ export class VictoriaMetricsServer {
         aptPackage: 'victoria-metrics',
         args: flags(dataDir),
         isReady,
+        stopGraceMs: STOP_GRACE_MS,
       });
       await server.start();
       vm = new VictoriaMetricsServer(server, url, 'binary:victoria-metrics', dataDir);
@@ -72,9 +83,14 @@ export class VictoriaMetricsServer {
     return vm;
   }
 
-  /** Stops the server (an outage); data stays on disk for `start()`. */
+  /** Stops the server (an outage), failing if it had to be killed; data stays for `start()`. */
   stop(): Promise<void> {
-    return this.server.stop();
+    return stopGracefully(
+      'victoria-metrics',
+      STOP_GRACE_MS,
+      () => this.server.stop(),
+      () => this.log,
+    );
   }
 
   start(): Promise<void> {

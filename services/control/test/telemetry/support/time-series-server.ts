@@ -1,6 +1,7 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { ContainerServer } from '../../support/servers/container-server';
 import { reportServer, serverMode, testImage } from '../../support/servers/engine';
+import { stopGracefully } from '../../support/servers/graceful-stop';
 import { freePort } from '../../support/servers/local-server';
 import { VictoriaMetricsServer } from '../../support/servers/victoria-metrics';
 import { TcpGate } from './tcp-gate';
@@ -91,6 +92,9 @@ async function startInflux2Container(): Promise<TimeSeriesServer> {
       return res.ok && ((await res.json()) as { buckets: unknown[] }).buckets.length === 1;
     },
     readyTimeoutMs: 90_000,
+    // influxd closes its engine (flushes its caches) after SIGTERM; a kill would make an
+    // outage test measure the server's durability instead of the service's delivery.
+    stopGraceMs: 20_000,
   });
   await container.start();
   reportServer('influxdb 2', container.kind);
@@ -98,7 +102,13 @@ async function startInflux2Container(): Promise<TimeSeriesServer> {
     ...influx2Queries(url, token),
     server: container.kind,
     telemetry: { url, token, org: ORG, bucket: BUCKET },
-    stop: () => container.stop(),
+    stop: () =>
+      stopGracefully(
+        'influxdb 2',
+        20_000,
+        () => container.stop(),
+        () => container.log,
+      ),
     start: () => container.start(),
     close: () => container.close(),
   };
