@@ -4,6 +4,7 @@ import { ControlApi } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
 import { serviceText } from '../shared/service-text';
 import { auditCsv, matchesFilter } from './audit-table';
+import { requestFailureText } from '../shared/request-failure';
 
 /**
  * Every command, accepted or refused, newest first (admins; `GET /api/audit`): filtered by
@@ -180,7 +181,7 @@ export class AuditPage implements OnInit {
       this.error.set('');
     } catch (error) {
       // Forbidden (not an admin) or offline: show the reason in place of the table.
-      this.error.set(error instanceof Error ? error.message : String(error));
+      this.error.set(requestFailureText(this.i18n, error));
     }
   }
 

@@ -2,6 +2,7 @@ import { Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
 import { ControlApi, Diagnostics } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
 import { humanDuration } from '../shared/duration';
+import { requestFailureText } from '../shared/request-failure';
 
 const REFRESH_MS = 5_000;
 
@@ -147,7 +148,7 @@ export class DiagnosticsPage implements OnInit {
       this.error.set('');
     } catch (error) {
       // Offline: keep the last figures and say why they do not refresh.
-      this.error.set(error instanceof Error ? error.message : String(error));
+      this.error.set(requestFailureText(this.i18n, error));
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Component, inject, OnInit, signal, viewChild } from '@angular/core';
-import { ApiError, ControlApi, DisplayKeyInfo } from '../core/api/control-api';
+import { ControlApi, DisplayKeyInfo } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
 import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
+import { requestFailureText } from '../shared/request-failure';
 
 /**
  * Wall displays (admins): create a display link (its key is shown once, the service keeps a
@@ -173,7 +174,8 @@ export class DisplaysPage implements OnInit {
   }
 
   private fail(error: unknown): void {
-    const message = error instanceof ApiError ? error.message : String(error);
-    this.error.set(this.i18n.t('displays.failed', { message }));
+    this.error.set(
+      this.i18n.t('displays.failed', { message: requestFailureText(this.i18n, error) }),
+    );
   }
 }

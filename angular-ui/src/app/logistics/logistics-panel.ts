@@ -23,6 +23,7 @@ import { RealtimeState } from '../core/realtime/realtime-state';
 import { describeOutcome } from '../shared/command-feedback';
 import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
 import { humanDuration } from '../shared/duration';
+import { requestFailureText } from '../shared/request-failure';
 
 /** Fills and forecasts move in minutes: a refresh every half minute is plenty. */
 const REFRESH_MS = 30_000;
@@ -419,7 +420,7 @@ export class LogisticsPanel implements OnInit {
       this.error.set('');
     } catch (error) {
       // Offline or restarting: keep the last figures and say why they do not refresh.
-      this.error.set(error instanceof Error ? error.message : String(error));
+      this.error.set(requestFailureText(this.i18n, error));
     }
   }
 }

@@ -136,6 +136,11 @@ describe('installable', () => {
       await page.reload();
       await page.getByTestId('overlay').waitFor({ timeout: 15_000 });
       await expectText(page.locator('.brand'), 'CryoPilot');
+      // Panels that load over HTTP say why in words, never the browser's "Failed to fetch".
+      await expectText(
+        page.locator('[aria-labelledby="ln2-title"] [role="status"]'),
+        'Not refreshed. The service cannot be reached.',
+      );
       await screenshot(page, 'offline-shell-laptop-en');
       await context.setOffline(false);
       await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 30_000 });

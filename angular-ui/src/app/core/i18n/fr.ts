@@ -90,6 +90,12 @@ export const FR: Record<TextKey, string> = {
   'error.storage_full':
     "Non effectué : le disque de données est plein. Fermer la vanne et acquitter les alarmes restent possibles ; libérez de l'espace sur le disque de données.",
   'error.generic': 'Refusé : {message}',
+  'request.unreachable': 'Le service est injoignable.',
+  'request.signedOut': 'Votre session a pris fin : reconnectez-vous.',
+  'request.forbidden': 'Votre rôle ne le permet pas.',
+  'request.rateLimited': 'Trop de requêtes. Patientez un instant puis réessayez.',
+  'request.serverError':
+    "Le service n'a pas pu répondre (HTTP {status}). Réessayez dans un instant.",
   'alarms.title': 'Alarmes',
   'alarms.none': 'Aucune alarme.',
   'alarms.state.normal': 'normale',
@@ -376,7 +382,7 @@ export const FR: Record<TextKey, string> = {
   'ln2.due.calibration': 'Étalonnage à faire',
   'ln2.due.end_of_life': 'Cellule en fin de vie',
   'ln2.underTest': 'En test jusqu’à {time} : remplissages bloqués',
-  'ln2.unavailable': 'Indisponible : {message}',
+  'ln2.unavailable': 'Non actualisé. {message}',
   'ln2.startTest': 'Démarrer un test au gaz',
   'ln2.endTest': 'Terminer le test',
   'ln2.startTitle': 'Démarrer un test au gaz sur {sensor} ?',
