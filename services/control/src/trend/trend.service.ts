@@ -148,9 +148,11 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.wallMs();
     if (!written && now - this.lastWriteErrorLogMs >= WRITE_ERROR_LOG_MS) {
       this.lastWriteErrorLogMs = now;
-      const { writeFailures, pendingLines } = store.stats();
+      const { writeFailures, pendingLines, droppedLines } = store.stats();
+      // Past its bound the store gives up the oldest pending lines: said here, with the count.
+      const dropped = droppedLines > 0 ? `, ${droppedLines} oldest line(s) dropped` : '';
       this.logger.error(
-        `trend history: ${writeFailures} batch(es) not written, ${pendingLines} line(s) pending`,
+        `trend history: ${writeFailures} batch(es) not written, ${pendingLines} line(s) pending${dropped}`,
       );
     }
   }
