@@ -2,9 +2,8 @@ import { Component, computed, inject, OnInit, signal } from '@angular/core';
 import type { AuditRecord } from '@cryopilot/protocol';
 import { ControlApi } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
-import { serviceText } from '../shared/service-text';
+import { requestFailureText, serviceText } from '../shared/service-text';
 import { auditCsv, matchesFilter } from './audit-table';
-import { requestFailureText } from '../shared/request-failure';
 
 /**
  * Every command, accepted or refused, newest first (admins; `GET /api/audit`): filtered by

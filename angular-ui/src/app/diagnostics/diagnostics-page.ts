@@ -2,7 +2,7 @@ import { Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
 import { ControlApi, Diagnostics } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
 import { humanDuration } from '../shared/duration';
-import { requestFailureText } from '../shared/request-failure';
+import { requestFailureText } from '../shared/service-text';
 
 const REFRESH_MS = 5_000;
 

@@ -2,7 +2,7 @@ import { Component, inject, OnInit, signal, viewChild } from '@angular/core';
 import { ControlApi, DisplayKeyInfo } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
 import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
-import { requestFailureText } from '../shared/request-failure';
+import { requestFailureText } from '../shared/service-text';
 
 /**
  * Wall displays (admins): create a display link (its key is shown once, the service keeps a

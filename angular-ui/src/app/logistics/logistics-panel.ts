@@ -23,7 +23,7 @@ import { RealtimeState } from '../core/realtime/realtime-state';
 import { describeOutcome } from '../shared/command-feedback';
 import { ConfirmDialog } from '../shared/confirm-dialog/confirm-dialog';
 import { humanDuration } from '../shared/duration';
-import { requestFailureText } from '../shared/request-failure';
+import { requestFailureText } from '../shared/service-text';
 
 /** Fills and forecasts move in minutes: a refresh every half minute is plenty. */
 const REFRESH_MS = 30_000;

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { ApiError } from '../core/api/control-api';
 import { I18n } from '../core/i18n/i18n';
-import { requestFailureText } from './request-failure';
+import { requestFailureText } from './service-text';
 
 function i18nIn(language: 'en' | 'fr'): I18n {
   const i18n = TestBed.inject(I18n);
