@@ -35,6 +35,11 @@ export interface TimeSeriesServer {
 }
 
 const ORG = 'cryopilot';
+/**
+ * influxd closes its engine (flushes its caches) after SIGTERM; a kill would make an outage
+ * test measure the server's durability instead of the service's delivery.
+ */
+const INFLUX2_STOP_GRACE_MS = 20_000;
 const BUCKET = 'cryopilot';
 
 export async function startTimeSeriesServer(): Promise<TimeSeriesServer> {
@@ -92,9 +97,7 @@ async function startInflux2Container(): Promise<TimeSeriesServer> {
       return res.ok && ((await res.json()) as { buckets: unknown[] }).buckets.length === 1;
     },
     readyTimeoutMs: 90_000,
-    // influxd closes its engine (flushes its caches) after SIGTERM; a kill would make an
-    // outage test measure the server's durability instead of the service's delivery.
-    stopGraceMs: 20_000,
+    stopGraceMs: INFLUX2_STOP_GRACE_MS,
   });
   await container.start();
   reportServer('influxdb 2', container.kind);
@@ -105,7 +108,7 @@ async function startInflux2Container(): Promise<TimeSeriesServer> {
     stop: () =>
       stopGracefully(
         'influxdb 2',
-        20_000,
+        INFLUX2_STOP_GRACE_MS,
         () => container.stop(),
         () => container.log,
       ),
