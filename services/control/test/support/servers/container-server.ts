@@ -37,6 +37,10 @@ export class ContainerServer {
     return `container:${this.options.image}`;
   }
 
+  get stopGraceMs(): number {
+    return this.options.stopGraceMs ?? 5000;
+  }
+
   /** What the server printed (for failure messages). */
   get log(): string {
     return this.output;
@@ -88,7 +92,7 @@ export class ContainerServer {
     const client = (await getContainerRuntimeClient()).container;
     const handle = client.getById(this.container.getId());
     // Testcontainers takes milliseconds (and rounds to seconds for the engine).
-    await client.stop(handle, { timeout: this.options.stopGraceMs ?? 5000 });
+    await client.stop(handle, { timeout: this.stopGraceMs });
     this.running = false;
     const { State } = await client.inspect(handle);
     // 137 = 128 + SIGKILL: the engine's kill at the end of the grace (or the OOM killer).

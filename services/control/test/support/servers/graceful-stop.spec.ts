@@ -27,14 +27,9 @@ describe('a server stopped for an outage', () => {
   it('reports a kill when the grace runs out, and stopGracefully fails naming the server', async () => {
     const server = sleeper(true);
     await server.start();
-    await expect(
-      stopGracefully(
-        'test server',
-        300,
-        () => server.stop(),
-        () => server.log,
-      ),
-    ).rejects.toThrow(/test server did not stop within 0.3 s of SIGTERM and was killed/);
+    await expect(stopGracefully('test server', server)).rejects.toThrow(
+      /test server did not stop within 0.3 s of SIGTERM and was killed/,
+    );
     expect(server.running).toBe(false);
   });
 });

@@ -42,6 +42,10 @@ export class LocalServer {
     return this.child !== null && this.child.exitCode === null;
   }
 
+  get stopGraceMs(): number {
+    return this.options.stopGraceMs ?? 3000;
+  }
+
   /** What the server printed (for failure messages). */
   get log(): string {
     return this.output;
@@ -87,7 +91,7 @@ export class LocalServer {
     const timer = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, this.options.stopGraceMs ?? 3000);
+    }, this.stopGraceMs);
     await exited;
     clearTimeout(timer);
     this.child = null;

@@ -238,13 +238,7 @@ function portOpen(host: string, port: number): Promise<boolean> {
 /** Outages of a broker the test owns; a stop must end in a clean exit. */
 function outages(server: LocalServer | ContainerServer): Pick<TestBroker, 'stop' | 'start'> {
   return {
-    stop: () =>
-      stopGracefully(
-        'mosquitto',
-        STOP_GRACE_MS,
-        () => server.stop(),
-        () => server.log,
-      ),
+    stop: () => stopGracefully('mosquitto', server),
     start: () => server.start(),
   };
 }

@@ -85,12 +85,7 @@ export class VictoriaMetricsServer {
 
   /** Stops the server (an outage), failing if it had to be killed; data stays for `start()`. */
   stop(): Promise<void> {
-    return stopGracefully(
-      'victoria-metrics',
-      STOP_GRACE_MS,
-      () => this.server.stop(),
-      () => this.log,
-    );
+    return stopGracefully('victoria-metrics', this.server);
   }
 
   start(): Promise<void> {

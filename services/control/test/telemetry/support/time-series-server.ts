@@ -105,13 +105,7 @@ async function startInflux2Container(): Promise<TimeSeriesServer> {
     ...influx2Queries(url, token),
     server: container.kind,
     telemetry: { url, token, org: ORG, bucket: BUCKET },
-    stop: () =>
-      stopGracefully(
-        'influxdb 2',
-        INFLUX2_STOP_GRACE_MS,
-        () => container.stop(),
-        () => container.log,
-      ),
+    stop: () => stopGracefully('influxdb 2', container),
     start: () => container.start(),
     close: () => container.close(),
   };
